@@ -1,0 +1,55 @@
+# Night School. `make run` sets up and starts everything; `make test` runs the suite.
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Night School needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[dev]"
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run ## Create .venv and install Night School
+
+setup: install ## Migrate the database and load the demo (safe to repeat)
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py load_demo
+
+run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
+	@echo "Starting the web server on http://$(HOST):$(PORT) and the background worker. Ctrl-C stops both."
+	@trap 'kill 0' INT TERM; \
+	  $(PY) manage.py db_worker --no-startup-delay -v 0 & \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+	  wait
+
+test: $(VENV)/.installed-dev ## Install what the tests need and run them
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev ## Check style with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.installed-dev ## Extract and compile translations
+	cd lms && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*/tests/*'
+	$(PY) manage.py compilemessages --ignore .venv
+
+.PHONY: help install setup run test lint format messages

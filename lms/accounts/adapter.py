@@ -1,0 +1,78 @@
+"""How allauth stores phones on our User and sends its codes through our SMS door."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.fields import PhoneField
+
+from .models import User
+from .phones import normalize_phone
+from .sms import send_sms
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": gettext_lazy("Incorrect code. Check the text message and try again."),
+        "too_many_login_attempts": gettext_lazy("Too many failed login attempts. Try again later."),
+        "phone_taken": gettext_lazy("This phone number already has an account. Log in instead."),
+    }
+
+    def phone_form_field(self, **kwargs: Any) -> PhoneField:
+        # allauth insists on "+86..."; couriers type local numbers, which clean_phone parses.
+        kwargs.setdefault("validators", [])
+        kwargs.setdefault("label", _("Mobile phone"))
+        field = PhoneField(**kwargs)
+        field.widget.attrs.update({"placeholder": "138 0013 8000", "inputmode": "tel"})
+        return field
+
+    def get_login_stages(self) -> list[str]:
+        return [
+            "lms.accounts.stages.LearnerPhoneVerificationStage"
+            if path == "allauth.account.stages.PhoneVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def clean_phone(self, phone: str) -> str:
+        return normalize_phone(phone)
+
+    def set_phone(self, user: User, phone: str, verified: bool) -> None:
+        user.phone = phone
+        user.phone_verified = verified
+        if user.pk:
+            user.save(update_fields=["phone", "phone_verified"])
+
+    def get_phone(self, user: User) -> tuple[str, bool] | None:
+        if not user.phone:
+            return None
+        return user.phone, user.phone_verified
+
+    def set_phone_verified(self, user: User, phone: str) -> None:
+        User.objects.filter(pk=user.pk, phone=phone).update(phone_verified=True)
+        user.phone_verified = True
+
+    def get_user_by_phone(self, phone: str) -> User | None:
+        return User.objects.filter(phone=phone, is_active=True).first()
+
+    def send_verification_code_sms(self, user: User, phone: str, code: str, **kwargs: Any) -> None:
+        send_sms(
+            phone=phone,
+            text=_("Night School code: %(code)s. It expires in a few minutes; never share it.")
+            % {"code": code},
+        )
+
+    def send_unknown_account_sms(self, phone: str, **kwargs: Any) -> None:
+        send_sms(
+            phone=phone,
+            text=_("Night School: no account uses this number yet. Sign up with it to start."),
+        )
+
+    def send_account_already_exists_sms(self, phone: str) -> None:
+        send_sms(
+            phone=phone,
+            text=_("Night School: this number already has an account. Log in with a code."),
+        )

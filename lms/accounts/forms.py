@@ -1,0 +1,72 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from allauth.account.forms import LoginForm, RequestLoginCodeForm
+
+from .models import User
+
+STAFF_FIELDS = ["real_name", "phone", "role", "organisation"]
+
+
+class _StaffFieldsMixin:
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in (User.Role.INSTRUCTOR, User.Role.REVIEWER) and not cleaned.get("organisation"):
+            self.add_error(
+                "organisation", _("Instructors and reviewers belong to an organisation.")
+            )
+        phone = cleaned.get("phone")
+        if phone:
+            from .phones import normalize_phone
+
+            try:
+                cleaned["phone"] = normalize_phone(phone)
+            except forms.ValidationError as exc:
+                self.add_error("phone", exc)
+        else:
+            cleaned["phone"] = None
+        return cleaned
+
+
+class StaffUserCreationForm(_StaffFieldsMixin, UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = UserCreationForm.Meta.fields | set(STAFF_FIELDS)
+
+
+class StaffUserEditForm(_StaffFieldsMixin, UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = UserEditForm.Meta.fields | set(STAFF_FIELDS)
+
+
+class RequestPhoneCodeForm(RequestLoginCodeForm):
+    """Learners ask for a code by phone only; staff who use email sign in with a password."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("email", None)
+        self.fields["phone"].required = True
+
+    def clean_phone(self) -> str:
+        try:
+            return super().clean_phone()
+        except forms.ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                raise forms.ValidationError(
+                    _("Too many codes asked for this number. Wait a few minutes and try again."),
+                    code="too_many_code_requests",
+                ) from exc
+            raise
+
+
+class StaffLoginForm(LoginForm):
+    """Email and password for staff.
+
+    Learners sign up without a password, so allauth would drop the password field from its
+    login form; staff accounts have one, and this form keeps it.
+    """
+
+    def _setup_password_field(self) -> None:
+        self.fields["login"].label = _("Email")

@@ -1,0 +1,75 @@
+"""The demo a newcomer meets after `make run`: a school, a station, and one person per role.
+
+Loading twice changes nothing: every step looks up what it would make first.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from lms.accounts.models import Organisation, User
+from lms.accounts.services import organisation_get_or_create, user_create
+
+DEMO_PASSWORD = "night-school-demo"  # noqa: S105 - printed for the local demo only
+LEARNER_PHONE = "+8613800138000"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    login: str
+    how: str
+
+
+@transaction.atomic
+def load_demo() -> list[DemoLogin]:
+    school = organisation_get_or_create(
+        name="城东职业技能培训学校",
+        kind=Organisation.Kind.TRAINING_SCHOOL,
+        address="城东区建设路 88 号",
+    )
+    company = organisation_get_or_create(name="顺达快递", kind=Organisation.Kind.EMPLOYER)
+    station = organisation_get_or_create(
+        name="顺达快递 城东站", kind=Organisation.Kind.EMPLOYER, address="城东区站前街 12 号"
+    )
+    if station.parent_id is None:
+        station.parent = company
+        station.save(update_fields=["parent"])
+    evaluator = organisation_get_or_create(
+        name="市职业技能鉴定中心", kind=Organisation.Kind.EVALUATION
+    )
+
+    people = [
+        {"role": User.Role.ADMIN, "real_name": "管理员", "email": "admin@nightschool.example"},
+        {
+            "role": User.Role.INSTRUCTOR,
+            "real_name": "李老师",
+            "email": "teacher@nightschool.example",
+            "organisation": school,
+        },
+        {
+            "role": User.Role.REVIEWER,
+            "real_name": "王审核",
+            "email": "reviewer@nightschool.example",
+            "organisation": evaluator,
+        },
+    ]
+    for person in people:
+        if not User.objects.filter(email=person["email"]).exists():
+            user_create(password=DEMO_PASSWORD, **person)
+    if not User.objects.filter(phone=LEARNER_PHONE).exists():
+        user_create(
+            role=User.Role.LEARNER,
+            real_name="张小明",
+            phone=LEARNER_PHONE,
+            learner_group=User.LearnerGroup.COURIER,
+            employer=station,
+        )
+    return [
+        DemoLogin(
+            "learner", "138 0013 8000", "phone + code (the code is printed in this terminal)"
+        ),
+        DemoLogin("instructor", "teacher@nightschool.example", f"password {DEMO_PASSWORD}"),
+        DemoLogin("reviewer", "reviewer@nightschool.example", f"password {DEMO_PASSWORD}"),
+        DemoLogin("admin", "admin@nightschool.example", f"password {DEMO_PASSWORD}"),
+    ]

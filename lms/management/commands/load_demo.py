@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from lms.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations and people (safe to run again: nothing is duplicated)."
+
+    def handle(self, *args, **options):
+        logins = load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo loaded. Log in at http://127.0.0.1:8000/"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<11} {login.login:<32} {login.how}")

@@ -1,0 +1,17 @@
+"""Helpers shared by the test suite."""
+
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require_service(name: str, available: bool, how: str = "") -> None:
+    """Skip when a service is absent on a developer machine; fail when it is absent in CI."""
+    if available:
+        return
+    message = f"{name} is not available{': ' + how if how else ''}"
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true requires it)")
+    pytest.skip(message)
