@@ -189,6 +189,29 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
+# --- Media pipeline.
+MEDIA_PIPELINE_UPLOAD_MAX_BYTES = env.int("MEDIA_PIPELINE_UPLOAD_MAX_BYTES", default=4 * 1024**3)
+MEDIA_PIPELINE_UPLOAD_DIR = Path(
+    env("MEDIA_PIPELINE_UPLOAD_DIR", default=str(BASE_DIR / "var" / "uploads"))
+)
+MEDIA_PIPELINE_WORK_DIR = Path(
+    env("MEDIA_PIPELINE_WORK_DIR", default=str(BASE_DIR / "var" / "transcode"))
+)
+MEDIA_PIPELINE_MAX_DURATION_S = env.int("MEDIA_PIPELINE_MAX_DURATION_S", default=4 * 3600)
+MEDIA_PIPELINE_STALL_TIMEOUT_S = env.int("MEDIA_PIPELINE_STALL_TIMEOUT_S", default=60)
+MEDIA_PIPELINE_STALE_AFTER_S = env.int("MEDIA_PIPELINE_STALE_AFTER_S", default=300)
+# hls.js for browsers without native HLS: installed from npm by `make setup` when npm exists
+# (never copied into the repository); without it those browsers get the 360p MP4.
+_HLSJS_DIST = BASE_DIR / "var" / "npm" / "node_modules" / "hls.js" / "dist"
+STATICFILES_DIRS = []
+MEDIA_PIPELINE_HLSJS_STATIC = ""
+if (_HLSJS_DIST / "hls.min.js").is_file():
+    STATICFILES_DIRS = [("vendor/hls.js", _HLSJS_DIST)]
+    MEDIA_PIPELINE_HLSJS_STATIC = "vendor/hls.js/hls.min.js"
+WAGTAILDOCS_EXTENSIONS = [*WAGTAILDOCS_EXTENSIONS, "vtt"]  # captions upload as documents
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "media_pipeline.storage.MediaS3Storage"}
+
 # --- Security: production defaults; dev and test relax what they must.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

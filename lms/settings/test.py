@@ -1,5 +1,8 @@
 """The test suite: fast hashing, tasks run inline, codes kept in memory."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -25,3 +28,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None  # nothing is collected in tests; files come from the app folders
 WHITENOISE_USE_FINDERS = True
+
+# --- Media pipeline.
+MEDIA_PIPELINE_UPLOAD_DIR = Path(tempfile.gettempdir()) / "nightschool-test" / "uploads"
+MEDIA_PIPELINE_WORK_DIR = Path(tempfile.gettempdir()) / "nightschool-test" / "transcode"
+MEDIA_PIPELINE_STALL_TIMEOUT_S = 30

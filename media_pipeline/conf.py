@@ -1,0 +1,39 @@
+"""The pipeline's settings, with the defaults that apply when a deployment sets nothing."""
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+GB = 1024**3
+
+
+def upload_max_bytes() -> int:
+    return int(getattr(settings, "MEDIA_PIPELINE_UPLOAD_MAX_BYTES", 4 * GB))
+
+
+def upload_dir() -> Path:
+    configured = getattr(settings, "MEDIA_PIPELINE_UPLOAD_DIR", None)
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "nightschool-uploads"
+
+
+def work_dir() -> Path:
+    configured = getattr(settings, "MEDIA_PIPELINE_WORK_DIR", None)
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "nightschool-work"
+
+
+def max_duration_s() -> float:
+    return float(getattr(settings, "MEDIA_PIPELINE_MAX_DURATION_S", 4 * 3600))
+
+
+def stall_timeout_s() -> float:
+    return float(getattr(settings, "MEDIA_PIPELINE_STALL_TIMEOUT_S", 60))
+
+
+def stale_after_s() -> float:
+    """A running job whose heartbeat is older than this is taken to be dead."""
+    return float(getattr(settings, "MEDIA_PIPELINE_STALE_AFTER_S", 300))
+
+
+def hlsjs_static_path() -> str:
+    return str(getattr(settings, "MEDIA_PIPELINE_HLSJS_STATIC", "") or "")

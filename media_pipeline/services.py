@@ -1,0 +1,527 @@
+"""Writes for lesson videos: upload, enqueue, claim, transcode, retry, delete, reap.
+
+A transcode job may be delivered twice (Celery redelivers the job of a killed worker;
+the reaper re-enqueues one whose heartbeat stopped), so every step checks the row under a
+lock or with a conditional update, and each run writes only to its own storage folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from . import conf, storage
+from . import ffmpeg as mp
+from .models import VideoAsset, VideoUpload
+
+logger = logging.getLogger(__name__)
+
+LOW_PLAYLIST = "low.m3u8"
+READ_CHUNK = 64 * 1024
+INTERNAL_ERROR = "INTERNAL"
+
+
+class JobLost(Exception):
+    """The row no longer says this worker owns this run (deleted, retried or taken over)."""
+
+
+class UploadRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UploadOffsetMismatch(Exception):
+    """The client sent bytes past what we hold; it should resume from ``expected``."""
+
+    def __init__(self, expected: int) -> None:
+        super().__init__(f"expected offset {expected}")
+        self.expected = expected
+
+
+# --------------------------------------------------------------------------- creating
+
+
+class _LocalFile(File):
+    """Lets local storage move the part-file into place instead of copying gigabytes."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
+
+
+@transaction.atomic
+def video_asset_create(
+    *,
+    title: str,
+    source: Path,
+    filename: str | None = None,
+    uploaded_by: Any = None,
+    demo_key: str | None = None,
+    move: bool = False,
+) -> VideoAsset:
+    """Store the original and queue its transcode once this transaction commits.
+
+    ``move`` hands the file over (an upload's part-file); otherwise it is copied.
+    """
+    source = Path(source)
+    name = get_valid_filename(filename or source.name) or "upload.mp4"
+    asset = VideoAsset(
+        title=title.strip() or name,
+        original_filename=name,
+        original_size=source.stat().st_size,
+        uploaded_by=uploaded_by,
+        demo_key=demo_key,
+        attempt=1,
+    )
+    with open(source, "rb") as handle:
+        wrapped = _LocalFile(handle, name=name) if move else File(handle, name=name)
+        asset.original.save(name, wrapped, save=False)
+    asset.save()
+    _enqueue_on_commit(asset.pk, asset.attempt)
+    return asset
+
+
+def video_asset_ensure(
+    *, demo_key: str, title: str, make_source: Callable[[Path], Path]
+) -> VideoAsset:
+    """The asset for a stable key, made (and queued) only the first time.
+
+    ``make_source(folder)`` writes the source file into ``folder`` and returns its path;
+    it is not called when the asset exists, so loading a demo twice costs nothing.
+    """
+    existing = VideoAsset.objects.filter(demo_key=demo_key).first()
+    if existing is not None:
+        return existing
+    folder = conf.work_dir() / f"source-{uuid.uuid4().hex}"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        source = make_source(folder)
+        return video_asset_create(title=title, source=source, demo_key=demo_key)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _enqueue_on_commit(asset_id: int, attempt: int) -> None:
+    from .tasks import transcode_video_asset
+
+    transaction.on_commit(lambda: transcode_video_asset.enqueue(asset_id, attempt))
+
+
+@transaction.atomic
+def video_asset_retry(*, asset_id: int) -> VideoAsset:
+    """Start over with a new attempt; a message still queued for the old one is then ignored."""
+    asset = VideoAsset.objects.select_for_update().get(pk=asset_id)
+    if asset.status == VideoAsset.Status.PROCESSING and not _is_stale(asset):
+        return asset
+    asset.attempt += 1
+    asset.status = VideoAsset.Status.QUEUED
+    asset.progress = 0.0
+    asset.error_code = asset.error_message = asset.worker_id = ""
+    asset.heartbeat_at = asset.finished_at = None
+    asset.save()
+    _enqueue_on_commit(asset.pk, asset.attempt)
+    return asset
+
+
+def video_asset_delete(*, asset_id: int) -> None:
+    """Remove the row, the original and every derived file.
+
+    A worker still busy on it notices at its next heartbeat and cleans up its own run.
+    """
+    with transaction.atomic():
+        asset = VideoAsset.objects.select_for_update().filter(pk=asset_id).first()
+        if asset is None:
+            return
+        prefix = asset.storage_prefix
+        asset.delete()
+    storage.delete_prefix(prefix)
+
+
+# --------------------------------------------------------------------------- the job
+
+
+def _now():
+    return timezone.now()
+
+
+def _is_stale(asset: VideoAsset) -> bool:
+    beat = asset.heartbeat_at or asset.started_at
+    return beat is None or beat < _now() - timedelta(seconds=conf.stale_after_s())
+
+
+def new_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    asset_id: int
+    uuid: str
+    run: int
+    worker_id: str
+    original: str
+    run_prefix: str
+    keep_prefix: str | None
+
+
+def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim | None:
+    """Take the job if nobody live holds it; None means "not yours, drop the message".
+
+    The row lock (and SQLite's write lock) makes the check and the take one step, so two
+    workers handed the same job never both run it.
+    """
+    with transaction.atomic():
+        asset = VideoAsset.objects.select_for_update().filter(pk=asset_id).first()
+        if asset is None or asset.attempt != attempt:
+            return None
+        if asset.status in (VideoAsset.Status.READY, VideoAsset.Status.FAILED):
+            return None
+        if asset.status == VideoAsset.Status.PROCESSING and not _is_stale(asset):
+            return None
+        now = _now()
+        asset.run += 1
+        asset.status = VideoAsset.Status.PROCESSING
+        asset.worker_id = worker_id
+        asset.heartbeat_at = asset.started_at = now
+        asset.finished_at = None
+        asset.progress = 0.0
+        asset.error_code = asset.error_message = ""
+        if asset.preview_run is not None and asset.preview_run != asset.published_run:
+            asset.preview_run = None
+            asset.preview_files = {}
+        asset.save()
+        keep = asset.run_prefix(asset.published_run) if asset.published_run else None
+        return Claim(
+            asset_id=asset.pk,
+            uuid=str(asset.uuid),
+            run=asset.run,
+            worker_id=worker_id,
+            original=asset.original.name,
+            run_prefix=asset.run_prefix(asset.run),
+            keep_prefix=keep,
+        )
+
+
+def _owned(claim: Claim):
+    return VideoAsset.objects.filter(
+        pk=claim.asset_id,
+        worker_id=claim.worker_id,
+        run=claim.run,
+        status=VideoAsset.Status.PROCESSING,
+    )
+
+
+def _beat(claim: Claim, **fields: Any) -> None:
+    now = _now()
+    if not _owned(claim).update(heartbeat_at=now, updated_at=now, **fields):
+        raise JobLost(f"asset {claim.asset_id} run {claim.run} is no longer ours")
+
+
+def _remove_orphans(claim: Claim) -> None:
+    """Files of runs that never finished (a killed worker) go before this run starts."""
+    for folder in _run_folders(f"videos/{claim.uuid}/"):
+        if folder != claim.keep_prefix:
+            storage.delete_prefix(folder)
+
+
+def _run_folders(prefix: str) -> list[str]:
+    folders = set()
+    for name in storage.list_files(prefix):
+        rest = name[len(prefix) :]
+        head = rest.split("/", 1)[0]
+        if head.startswith("r") and head[1:].isdigit() and "/" in rest:
+            folders.add(f"{prefix}{head}/")
+    return sorted(folders)
+
+
+def video_asset_transcode(*, asset_id: int, attempt: int, worker_id: str | None = None) -> str:
+    """Run one job to the end; returns what happened ("ready", "failed", "skipped", "lost")."""
+    worker_id = worker_id or new_worker_id()
+    video_assets_reap_stale()
+    claim = video_asset_claim(asset_id=asset_id, attempt=attempt, worker_id=worker_id)
+    if claim is None:
+        return "skipped"
+    work = conf.work_dir() / claim.uuid
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    try:
+        _remove_orphans(claim)
+        source = storage.fetch_original(claim.original, work / "source")
+        _beat(claim)
+        result = mp.transcode(
+            source,
+            work / "out",
+            on_progress=lambda fraction: _beat(claim, progress=round(min(fraction, 0.99), 4)),
+            on_preview_ready=lambda files: _publish_preview(claim, files),
+            max_duration_s=conf.max_duration_s(),
+            stall_timeout=conf.stall_timeout_s(),
+        )
+        write_low_playlist(result)
+        preview_names = {Path(p).name for p in _preview_names(claim)}
+        storage.put_folder(
+            result.out_dir,
+            claim.run_prefix,
+            skip=preview_names,
+            on_file=lambda _name: _beat(claim),
+        )
+        _finish(claim, result)
+    except (mp.MediaRejected, mp.TranscodeFailed) as exc:
+        # A job deleted under our feet fails too (its original is gone); that is "lost".
+        return "failed" if _fail(claim, str(exc.code), exc.message) else "lost"
+    except JobLost:
+        logger.info("asset %s run %s was taken from us; cleaning up", claim.asset_id, claim.run)
+        _discard_run(claim)
+        return "lost"
+    except Exception as exc:
+        _fail(claim, INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return "ready"
+
+
+def _preview_names(claim: Claim) -> list[str]:
+    row = (
+        VideoAsset.objects.filter(pk=claim.asset_id).values("preview_files", "preview_run").first()
+    )
+    if not row or row["preview_run"] != claim.run:
+        return []
+    return list((row["preview_files"] or {}).values())
+
+
+def _publish_preview(claim: Claim, files: dict[str, Path]) -> None:
+    """Upload the MP4, listen-only audio and poster so the lesson plays before the ladder."""
+    names = {}
+    for role, path in files.items():
+        names[role] = storage.put_file(path, claim.run_prefix + path.name)
+        _beat(claim)
+    _beat(claim, preview_run=claim.run, preview_files=names)
+
+
+def write_low_playlist(result: mp.TranscodeResult) -> None:
+    """A master playlist holding only the lowest rung: the data-saver choice.
+
+    Native HLS players pick their own rung from a master playlist; the only way to keep
+    one on the smallest rendition is to offer it a playlist that lists nothing else.
+    """
+    master = result.out_dir / mp.MASTER_PLAYLIST
+    lines = master.read_text(encoding="utf-8").splitlines()
+    if not result.rungs:
+        (result.out_dir / LOW_PLAYLIST).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return
+    lowest = min(result.rungs, key=lambda rung: rung.short_side)
+    kept: list[str] = []
+    skip_next = False
+    for index, line in enumerate(lines):
+        if skip_next:
+            skip_next = False
+            continue
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            skip_next = True
+            if following.strip() == lowest.playlist:
+                kept += [line, following]
+            continue
+        kept.append(line)
+    (result.out_dir / LOW_PLAYLIST).write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+def _finish(claim: Claim, result: mp.TranscodeResult) -> None:
+    info = result.probe
+    manifest = dict(result.manifest)
+    manifest["low"] = LOW_PLAYLIST
+    with transaction.atomic():
+        now = _now()
+        updated = _owned(claim).update(
+            status=VideoAsset.Status.READY,
+            progress=1.0,
+            published_run=claim.run,
+            manifest=manifest,
+            duration=info.duration,
+            width=info.display_width or None,
+            height=info.display_height or None,
+            finished_at=now,
+            heartbeat_at=now,
+            updated_at=now,
+        )
+    if not updated:
+        raise JobLost(f"asset {claim.asset_id} changed hands before run {claim.run} finished")
+    for folder in _run_folders(f"videos/{claim.uuid}/"):
+        if folder != claim.run_prefix:
+            storage.delete_prefix(folder)
+
+
+def _fail(claim: Claim, code: str, message: str) -> bool:
+    now = _now()
+    updated = _owned(claim).update(
+        status=VideoAsset.Status.FAILED,
+        error_code=code[:32],
+        error_message=message[:10_000],
+        finished_at=now,
+        heartbeat_at=now,
+        updated_at=now,
+        preview_run=None,
+        preview_files={},
+    )
+    storage.delete_prefix(claim.run_prefix)
+    return bool(updated)
+
+
+def _discard_run(claim: Claim) -> None:
+    still_ours_or_gone = (
+        not VideoAsset.objects.filter(pk=claim.asset_id, run=claim.run)
+        .exclude(worker_id=claim.worker_id)
+        .exists()
+    )
+    if still_ours_or_gone:
+        storage.delete_prefix(claim.run_prefix)
+
+
+# --------------------------------------------------------------------------- reaping
+
+
+def video_assets_reap_stale(*, older_than_s: float | None = None) -> list[int]:
+    """Re-enqueue jobs whose worker stopped beating (killed, machine lost).
+
+    The database-backed worker never redelivers a task whose process died, so this is what
+    finishes those jobs. Marking the row first keeps two reapers from enqueuing it twice;
+    a duplicate would be harmless anyway, the claim lets only one through.
+    """
+    threshold = conf.stale_after_s() if older_than_s is None else older_than_s
+    cutoff = _now() - timedelta(seconds=threshold)
+    stale = VideoAsset.objects.filter(status=VideoAsset.Status.PROCESSING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    )
+    reaped = []
+    for asset_id, attempt, worker, beat in stale.values_list(
+        "pk", "attempt", "worker_id", "heartbeat_at"
+    ):
+        with transaction.atomic():
+            taken = VideoAsset.objects.filter(
+                pk=asset_id, worker_id=worker, heartbeat_at=beat, attempt=attempt
+            ).update(worker_id="", heartbeat_at=None, status=VideoAsset.Status.QUEUED)
+            if taken:
+                _enqueue_on_commit(asset_id, attempt)
+                reaped.append(asset_id)
+    if reaped:
+        logger.warning("re-enqueued stalled video jobs: %s", reaped)
+    return reaped
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+def video_upload_start(*, user: Any, title: str, filename: str, size: int) -> VideoUpload:
+    limit = conf.upload_max_bytes()
+    if size <= 0:
+        raise UploadRefused(_("The file is empty."))
+    if size > limit:
+        raise UploadRefused(
+            _("The file is %(size)s MB; the limit is %(limit)s MB.")
+            % {"size": f"{size / 1e6:.0f}", "limit": f"{limit / 1e6:.0f}"}
+        )
+    upload = VideoUpload.objects.create(
+        user=user,
+        title=title.strip()[:255],
+        filename=(get_valid_filename(filename) or "upload.mp4")[:255],
+        size=size,
+    )
+    part = _part_path(upload)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.touch()
+    return upload
+
+
+def _part_path(upload: VideoUpload) -> Path:
+    return conf.upload_dir() / f"{upload.uuid}.part"
+
+
+def video_upload_append(
+    *, upload: VideoUpload, offset: int, stream: IO[bytes], length: int
+) -> VideoUpload:
+    """Write one chunk at ``offset``; sending the same chunk again is harmless.
+
+    The body is streamed to disk in small pieces under a file lock, outside any database
+    transaction: a slow phone connection must not hold the database's write lock. A chunk
+    cut short by a dropped connection still counts for the bytes that arrived.
+    """
+    if upload.asset_id is not None:
+        return upload
+    if offset < 0 or length < 0 or offset + length > upload.size:
+        raise UploadRefused(_("The chunk does not fit the announced file size."))
+    part = _part_path(upload)
+    if not part.exists():
+        raise UploadRefused(_("This upload has expired; start again."))
+    with open(part, "r+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            have = os.fstat(handle.fileno()).st_size
+            if offset > have:
+                raise UploadOffsetMismatch(have)
+            handle.seek(offset)
+            remaining = length
+            while remaining > 0:
+                piece = stream.read(min(READ_CHUNK, remaining))
+                if not piece:
+                    break
+                handle.write(piece)
+                remaining -= len(piece)
+            handle.flush()
+            os.fsync(handle.fileno())
+            have = max(have, handle.tell())
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    VideoUpload.objects.filter(pk=upload.pk, received__lt=have).update(
+        received=have, updated_at=_now()
+    )
+    upload.refresh_from_db()
+    return upload
+
+
+def video_upload_finish(*, upload: VideoUpload) -> VideoAsset:
+    """Turn a complete upload into a lesson video; finishing twice returns the same one."""
+    with transaction.atomic():
+        locked = VideoUpload.objects.select_for_update().get(pk=upload.pk)
+        if locked.asset_id is not None:
+            return locked.asset
+        if not locked.complete:
+            raise UploadRefused(_("The upload is not complete yet."))
+        part = _part_path(locked)
+        asset = video_asset_create(
+            title=locked.title or locked.filename,
+            source=part,
+            filename=locked.filename,
+            uploaded_by=locked.user,
+            move=True,
+        )
+        locked.asset = asset
+        locked.save(update_fields=["asset", "updated_at"])
+    part.unlink(missing_ok=True)
+    return asset
+
+
+def video_uploads_discard_stale(*, older_than: timedelta = timedelta(days=2)) -> int:
+    """Part-files of uploads abandoned for days go, so the disk does not fill up."""
+    old = VideoUpload.objects.filter(asset__isnull=True, updated_at__lt=_now() - older_than)
+    count = 0
+    for upload in old:
+        _part_path(upload).unlink(missing_ok=True)
+        upload.delete()
+        count += 1
+    return count
