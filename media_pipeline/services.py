@@ -123,6 +123,19 @@ def _enqueue_on_commit(asset_id: int, attempt: int) -> None:
     transaction.on_commit(lambda: transcode_video_asset.enqueue(asset_id, attempt))
 
 
+def _enqueue_later(asset_id: int, attempt: int, *, delay_s: float) -> None:
+    from django_tasks.exceptions import InvalidTaskError
+
+    from .tasks import transcode_video_asset
+
+    run_after = timezone.now() + timedelta(seconds=delay_s)
+    try:
+        transcode_video_asset.using(run_after=run_after).enqueue(asset_id, attempt)
+    except InvalidTaskError:
+        # A backend that cannot defer runs jobs inline, one at a time: nothing to wait for.
+        logger.info("asset %s is busy and the task backend cannot defer; dropping", asset_id)
+
+
 @transaction.atomic
 def video_asset_retry(*, asset_id: int) -> VideoAsset:
     """Start over with a new attempt; a message still queued for the old one is then ignored."""
@@ -180,20 +193,26 @@ class Claim:
     keep_prefix: str | None
 
 
-def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim | None:
-    """Take the job if nobody live holds it; None means "not yours, drop the message".
+BUSY = "busy"
+
+
+def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim | str:
+    """Take the job if nobody live holds it, else say why not.
 
     The row lock (and SQLite's write lock) makes the check and the take one step, so two
-    workers handed the same job never both run it.
+    workers handed the same job never both run it. ``"busy"`` means another worker beat
+    recently: it may be alive, or it may just have been killed and its job handed to us.
     """
     with transaction.atomic():
         asset = VideoAsset.objects.select_for_update().filter(pk=asset_id).first()
-        if asset is None or asset.attempt != attempt:
-            return None
+        if asset is None:
+            return "deleted"
+        if asset.attempt != attempt:
+            return "superseded"
         if asset.status in (VideoAsset.Status.READY, VideoAsset.Status.FAILED):
-            return None
+            return "done"
         if asset.status == VideoAsset.Status.PROCESSING and not _is_stale(asset):
-            return None
+            return BUSY
         now = _now()
         asset.run += 1
         asset.status = VideoAsset.Status.PROCESSING
@@ -255,7 +274,12 @@ def video_asset_transcode(*, asset_id: int, attempt: int, worker_id: str | None 
     worker_id = worker_id or new_worker_id()
     video_assets_reap_stale()
     claim = video_asset_claim(asset_id=asset_id, attempt=attempt, worker_id=worker_id)
-    if claim is None:
+    if claim == BUSY:
+        # Look again once the holder would have gone stale: if it was killed, we take
+        # over then; if it is alive, that look finds the job done.
+        _enqueue_later(asset_id, attempt, delay_s=conf.stale_after_s() + 1)
+        return "deferred"
+    if isinstance(claim, str):
         return "skipped"
     work = conf.work_dir() / claim.uuid
     shutil.rmtree(work, ignore_errors=True)

@@ -147,6 +147,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # --- Background jobs: the database-backed worker by default, Celery when a broker is set.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if CELERY_BROKER_URL:
+    # The same @task functions, run by Celery workers (see lms/tasks_celery.py).
+    TASKS = {"default": {"BACKEND": "lms.tasks_celery.CeleryBackend"}}
+    CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="nightschool")
+    # A job whose worker is killed goes back to the queue once this long has passed unacked;
+    # longer than any transcode, which re-checks the row before working anyway.
+    CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
 
 # --- Cache: rate limits of code requests live here, so it must be shared between processes.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://lms_cache")}
