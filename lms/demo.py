@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from courses.demo.content import load_demo_courses
+from courses.services import enrolment_join
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_get_or_create, user_create
 
@@ -57,14 +59,17 @@ def load_demo() -> list[DemoLogin]:
     for person in people:
         if not User.objects.filter(email=person["email"]).exists():
             user_create(password=DEMO_PASSWORD, **person)
-    if not User.objects.filter(phone=LEARNER_PHONE).exists():
-        user_create(
+    learner = User.objects.filter(phone=LEARNER_PHONE).first()
+    if learner is None:
+        learner = user_create(
             role=User.Role.LEARNER,
             real_name="张小明",
             phone=LEARNER_PHONE,
             learner_group=User.LearnerGroup.COURIER,
             employer=station,
         )
+    courses = load_demo_courses(school_org=school, station=station)
+    enrolment_join(learner=learner, course=courses[0])
     return [
         DemoLogin(
             "learner", "138 0013 8000", "phone + code (the code is printed in this terminal)"

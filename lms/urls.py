@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("learn/", include("courses.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("media-pipeline/", include("media_pipeline.urls")),

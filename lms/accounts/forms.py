@@ -7,7 +7,7 @@ from allauth.account.forms import LoginForm, RequestLoginCodeForm
 
 from .models import User
 
-STAFF_FIELDS = ["real_name", "phone", "role", "organisation"]
+STAFF_FIELDS = ["real_name", "phone", "role", "organisation", "is_school_lead"]
 
 
 class _StaffFieldsMixin:

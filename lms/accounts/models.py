@@ -96,6 +96,12 @@ class User(AbstractUser):
         related_name="staff",
     )
 
+    is_school_lead = models.BooleanField(
+        _("school lead"),
+        default=False,
+        help_text=_("Approves the school's courses for publication."),
+    )
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -1,0 +1,170 @@
+"""The demo catalogue: three real-looking courses from one school, with a classroom session."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from lms.accounts.models import Organisation, User
+
+from .. import services
+from ..models import ClassroomSession, CoursePage, LessonPage, Occupation
+from ..occupations import occupations_import_csv
+from ..selectors import current_cycle
+
+CSV = Path(__file__).with_name("occupations.csv")
+
+COURIER_LESSONS = [
+    ("行业与岗位认知", "快递员的职责、工作流程和职业发展。"),
+    ("收件与验视", "实名收寄、开箱验视、禁寄物品识别。"),
+    ("包装与封装规范", "不同物品的包装方法和封装要求。"),
+    ("分拣与派件路线", "看懂面单，规划一天的派件路线。"),
+    ("客户沟通与投诉处理", "电话沟通、上门礼仪、常见投诉的处理。"),
+    ("电动车安全驾驶", "夜间骑行、路口通行、雨天驾驶。"),
+    ("个人信息保护", "面单信息保护与隐私安全。"),
+    ("急救与自我保护", "中暑、摔伤的基本急救，劳动权益。"),
+]
+SAFETY_LESSONS = [
+    ("夜间骑行看得见", "灯光、反光衣与夜间路况。"),
+    ("路口与非机动车道", "常见事故场景与避险。"),
+    ("天气与路面", "雨雪、积水和湿滑路面。"),
+    ("事故之后怎么办", "报警、取证、保险理赔。"),
+]
+START_LESSONS = [
+    ("从配送到小生意", "用身边的资源起步。"),
+    ("算清一笔账", "成本、定价与现金流。"),
+    ("办好手续", "个体工商户登记与税务常识。"),
+]
+
+
+def _quiz(question: str, right: str, wrong: str) -> tuple:
+    return (
+        "quiz",
+        {
+            "title": "小测验",
+            "pass_mark": 100,
+            "questions": [{"question": question, "choices": [right, wrong], "correct": 1}],
+        },
+    )
+
+
+def _course(
+    *,
+    school,
+    slug,
+    title,
+    occupation,
+    lessons,
+    weekdays,
+    first,
+    hours,
+    summary,
+    outcomes,
+    participation="blended",
+) -> CoursePage:
+    course = CoursePage.objects.filter(slug=slug).first()
+    if course is None:
+        course = CoursePage(
+            title=title,
+            slug=slug,
+            occupation=occupation,
+            level="5",
+            summary=summary,
+            learning_outcomes=outcomes,
+            workload_class_hours=hours,
+            assessment_type="quiz",
+            participation_form=participation,
+            awarding_organisation=school.organisation,
+            schedule_weekdays=weekdays,
+            first_cycle_starts=first,
+            session_time=dt.time(20, 30),
+        )
+        school.add_child(instance=course)
+        course.save_revision().publish()
+        for number, (lesson_title, lesson_summary) in enumerate(lessons, start=1):
+            lesson = LessonPage(
+                title=lesson_title,
+                slug=f"lesson-{number}",
+                summary=lesson_summary,
+                duration_minutes=15,
+                credit_minutes=45,
+                body=[
+                    ("text", f"<h2>{lesson_title}</h2><p>{lesson_summary}</p>"),
+                    _quiz(f"《{lesson_title}》的要点是什么？", lesson_summary, "没有要点"),
+                ],
+            )
+            course.add_child(instance=lesson)
+            lesson.save_revision().publish()
+        course = CoursePage.objects.get(pk=course.pk)
+    services.cycles_roll_ahead(course=course)
+    return course
+
+
+@transaction.atomic
+def load_demo_courses(*, school_org: Organisation, station: Organisation) -> list[CoursePage]:
+    occupations_import_csv(text=CSV.read_text(encoding="utf-8"))
+    catalogue = services.catalogue_get_or_create()
+    school = services.school_setup(organisation=school_org, catalogue=catalogue)
+    for instructor in User.objects.filter(organisation=school_org, role=User.Role.INSTRUCTOR):
+        services.instructor_sync_groups(user=instructor)
+
+    today = timezone.localdate()
+    this_monday = today - dt.timedelta(days=today.weekday())
+    courier = _course(
+        school=school,
+        slug="courier-basic",
+        title="快递员（初级）职业技能提升",
+        occupation=Occupation.objects.get(code="4-02-07-08"),
+        lessons=COURIER_LESSONS,
+        weekdays="024",
+        first=this_monday - dt.timedelta(days=14),
+        hours=8,
+        summary="每周一、三、五晚 20:30，八节课学会快递员的基本功。",
+        outcomes="按规范收寄、验视和包装快件\n规划派件路线\n处理客户投诉\n安全驾驶电动车",
+    )
+    safety = _course(
+        school=school,
+        slug="rider-night-safety",
+        title="骑手夜间交通安全",
+        occupation=Occupation.objects.get(code="4-07-10-01"),
+        lessons=SAFETY_LESSONS,
+        weekdays="13",
+        first=this_monday,
+        hours=4,
+        participation="online",
+        summary="每周二、四晚上线，四节课守护夜路安全。",
+        outcomes="识别夜间骑行风险\n正确处理交通事故",
+    )
+    start = _course(
+        school=school,
+        slug="small-business-start",
+        title="灵活就业创业入门",
+        occupation=Occupation.objects.get(code="4-01-02-07"),
+        lessons=START_LESSONS,
+        weekdays="5",
+        first=this_monday + dt.timedelta(days=12),
+        hours=3,
+        participation="online",
+        summary="每周六一课，三周了解开一家小店要做的事。",
+        outcomes="估算小生意的成本和收入\n办理个体工商户登记",
+    )
+
+    cycle = current_cycle(course=courier)
+    tonight = (
+        cycle.sessions.filter(starts_at__date__gte=today).order_by("starts_at").first()
+        if cycle
+        else None
+    )
+    if tonight and not ClassroomSession.objects.filter(cycle=cycle, lesson=tonight.lesson).exists():
+        ClassroomSession.objects.create(
+            cycle=cycle,
+            lesson=tonight.lesson,
+            venue=station,
+            venue_name=station.name,
+            address=station.address,
+            starts_at=tonight.starts_at,
+            ends_at=tonight.starts_at + dt.timedelta(minutes=90),
+            capacity=30,
+        )
+    return [courier, safety, start]

@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+import segno
+
+from . import services
+from .checkin import ROTATE_SECONDS, CheckInRefused, make_token, read_token
+from .models import Attendance, ClassroomSession, CoursePage, Cycle, LessonPage
+from .selectors import (
+    courses_user_teaches,
+    cycle_roster,
+    lesson_view,
+    teaching_overview,
+    user_may_teach_course,
+)
+
+
+@require_POST
+@login_required
+def enrol(request, course_id: int):
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    try:
+        services.enrolment_join(learner=request.user, course=course)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("You joined %(course)s.") % {"course": course.title})
+    return redirect(course.url)
+
+
+@require_POST
+@login_required
+def leave(request, course_id: int):
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if services.enrolment_leave(learner=request.user, course=course):
+        messages.success(
+            request,
+            _("You left %(course)s. Lessons you finished stay finished.")
+            % {"course": course.title},
+        )
+    return redirect(course.url)
+
+
+def _session(session_id: int) -> ClassroomSession:
+    return get_object_or_404(
+        ClassroomSession.objects.select_related("lesson", "cycle__course"), pk=session_id
+    )
+
+
+@login_required
+def check_in(request, session_id: int):
+    """Where the phone camera lands after scanning the QR code on the instructor's screen."""
+    session = _session(session_id)
+    token = request.POST.get("t") or request.GET.get("t", "")
+    context = {"session": session, "token": token}
+    try:
+        read_token(token=token, session_id=session.pk)
+        if request.method == "POST":
+            attendance, created = services.attendance_check_in(
+                learner=request.user, session=session
+            )
+            if created:
+                messages.success(request, _("You are checked in."))
+            else:
+                messages.info(request, _("You were already checked in."))
+            return redirect("courses:classroom", session_id=session.pk)
+    except CheckInRefused as refused:
+        context["refused"] = refused.message
+    except ValidationError as exc:
+        context["refused"] = exc.messages[0]
+    status = 403 if "refused" in context else 200
+    return render(request, "courses/check_in.html", context, status=status)
+
+
+@login_required
+def classroom(request, session_id: int):
+    session = _session(session_id)
+    attendance = Attendance.objects.filter(session=session, learner=request.user).first()
+    return render(request, "courses/classroom.html", {"session": session, "attendance": attendance})
+
+
+@require_POST
+@login_required
+def check_out(request, session_id: int):
+    session = _session(session_id)
+    try:
+        services.attendance_check_out(learner=request.user, session=session)
+    except Attendance.DoesNotExist:
+        messages.error(request, _("You are not checked in to this session."))
+    else:
+        messages.success(request, _("You are checked out. Your time in class is recorded."))
+    return redirect("courses:classroom", session_id=session.pk)
+
+
+@login_required
+def qr_screen(request, session_id: int):
+    """The instructor's screen: a QR code that changes every 30 seconds, and who is in."""
+    session = _session(session_id)
+    if not user_may_teach_course(user=request.user, course_id=session.cycle.course_id):
+        raise PermissionDenied
+    url = request.build_absolute_uri(
+        f"{request.path.rsplit('/qr/', 1)[0]}/check-in/?t={make_token(session_id=session.pk)}"
+    )
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "courses/qr_screen.html",
+        {
+            "session": session,
+            "qr_svg": qr.svg_inline(scale=8, border=2),
+            "checkin_url": url,
+            "refresh_seconds": ROTATE_SECONDS,
+            "present": session.attendances.select_related("learner").order_by("checked_in_at"),
+        },
+    )
+
+
+@login_required
+def roster(request, cycle_id: int):
+    cycle = get_object_or_404(Cycle.objects.select_related("course"), pk=cycle_id)
+    if not user_may_teach_course(user=request.user, course_id=cycle.course_id):
+        raise PermissionDenied
+    return render(
+        request, "courses/roster.html", {"cycle": cycle, "rows": cycle_roster(cycle=cycle)}
+    )
+
+
+@login_required
+def teaching(request):
+    """An instructor's courses, their cycles, and the sessions to put on screen."""
+    courses = list(courses_user_teaches(user=request.user))
+    if not courses:
+        raise PermissionDenied
+    return render(request, "courses/teaching.html", teaching_overview(courses=courses))
+
+
+@require_POST
+@login_required
+def quiz(request, lesson_id: int, block_id: str):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not lesson_view(lesson=lesson, user=request.user)["may_study"]:
+        raise PermissionDenied
+    answers = {}
+    for key, value in request.POST.items():
+        if key.startswith("q") and key[1:].isdigit() and value.isdigit():
+            answers[int(key[1:])] = int(value)
+    try:
+        attempt = services.quiz_submit(
+            learner=request.user, lesson=lesson, block_id=block_id, answers=answers
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if attempt.passed:
+            messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
+        else:
+            messages.error(
+                request,
+                _("%(score)s%%: not yet. You need %(mark)s%%; read the lesson again and retry.")
+                % {"score": attempt.score, "mark": attempt.pass_mark},
+            )
+    return redirect(f"{lesson.url}#quiz-{block_id}")

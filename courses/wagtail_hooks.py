@@ -1,0 +1,142 @@
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from . import admin_views, services
+from .models import ClassroomSession, CoursePage, Cycle, LessonPage
+from .selectors import courses_user_teaches, user_may_teach_course
+
+
+@hooks.register("after_create_user")
+@hooks.register("after_edit_user")
+def sync_instructor_groups(request, user):
+    services.instructor_sync_groups(user=user)
+
+
+@hooks.register("after_publish_page")
+def lay_out_cycles(request, page):
+    specific = page.specific_deferred
+    course = specific if isinstance(specific, CoursePage) else None
+    if isinstance(specific, LessonPage):
+        course = specific.get_parent().specific_deferred
+    if course is not None:
+        services.cycles_roll_ahead(course=course)
+
+
+class ClassroomSessionPermissionPolicy(ModelPermissionPolicy):
+    """Instructors plan sessions for their own school's courses; administrators for all."""
+
+    def user_has_permission(self, user, action):
+        if user.is_active and user.is_superuser:
+            return True
+        return (
+            action in {"add", "change", "view", "delete"}
+            and courses_user_teaches(user=user).exists()
+        )
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and user_may_teach_course(
+            user=user, course_id=instance.cycle.course_id
+        )
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return ClassroomSession.objects.filter(cycle__course__in=courses_user_teaches(user=user))
+
+
+class ClassroomSessionForm(WagtailAdminModelForm):
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        courses = courses_user_teaches(user=for_user) if for_user else CoursePage.objects.none()
+        self.fields["cycle"].queryset = Cycle.objects.filter(course__in=courses).select_related(
+            "course"
+        )
+        lesson_ids = [
+            lesson.pk for course in courses for lesson in LessonPage.objects.child_of(course)
+        ]
+        self.fields["lesson"].queryset = LessonPage.objects.filter(pk__in=lesson_ids)
+
+    def clean(self):
+        cleaned = super().clean()
+        cycle, lesson = cleaned.get("cycle"), cleaned.get("lesson")
+        if cycle and lesson and lesson.get_parent().pk != cycle.course_id:
+            self.add_error("lesson", _("This lesson is not part of the cycle's course."))
+        return cleaned
+
+
+class _OwnSessionsOnly:
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not user_may_teach_course(user=self.request.user, course_id=obj.cycle.course_id):
+            raise PermissionDenied
+        return obj
+
+
+class ClassroomSessionViewSet(ModelViewSet):
+    model = ClassroomSession
+    form_class = ClassroomSessionForm
+    icon = "group"
+    menu_label = _("Classroom sessions")
+    add_to_admin_menu = True
+    menu_order = 250
+    list_display = ["lesson", "venue_name", "starts_at", "capacity"]
+    form_fields = [
+        "cycle",
+        "lesson",
+        "venue",
+        "venue_name",
+        "address",
+        "starts_at",
+        "ends_at",
+        "capacity",
+    ]
+    edit_view_class = type("EditView", (_OwnSessionsOnly, ModelViewSet.edit_view_class), {})
+    delete_view_class = type("DeleteView", (_OwnSessionsOnly, ModelViewSet.delete_view_class), {})
+
+    def get_queryset(self, request):
+        return ClassroomSession.objects.filter(
+            cycle__course__in=courses_user_teaches(user=request.user)
+        ).select_related("lesson")
+
+
+register_permission_policy(ClassroomSession, ClassroomSessionPermissionPolicy(ClassroomSession))
+
+
+@hooks.register("register_admin_viewset")
+def register_classroom_sessions():
+    return ClassroomSessionViewSet("classroom_sessions")
+
+
+@hooks.register("register_admin_menu_item")
+def teaching_menu_item():
+    return MenuItem(_("My learners"), reverse("courses:teaching"), icon_name="user", order=240)
+
+
+@hooks.register("register_admin_urls")
+def occupation_import_urls():
+    return [
+        path(
+            "occupations/import/", admin_views.import_occupations, name="courses_import_occupations"
+        )
+    ]
+
+
+class _ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("courses.add_occupation")
+
+
+@hooks.register("register_settings_menu_item")
+def occupation_import_menu_item():
+    return _ImportMenuItem(
+        _("Import occupations"),
+        reverse("courses_import_occupations"),
+        icon_name="upload",
+        order=900,
+    )

@@ -1,0 +1,60 @@
+"""A courier joins a course mid-cycle on a phone and sees tonight's lesson and what comes back."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from courses import services
+from courses.models import Occupation
+from tests.browser.conftest import screenshot
+from tests.courses.conftest import make_course, make_school
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, user, client):
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_learner_joins_mid_cycle_and_sees_tonight_and_when_missed_lessons_return(
+    live_server, phone, client
+):
+    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员", urgent_shortage=True)
+    school = make_school(services.catalogue_get_or_create())
+    today = timezone.localdate()
+    course = make_course(
+        school, occupation, weekdays="0123456", first=today - dt.timedelta(days=3),
+        session_time=dt.time(23, 59),
+    )
+    services.cycles_roll_ahead(course=course)
+    learner = UserFactory(real_name="张小明")
+    log_in(phone, live_server, learner, client)
+
+    phone.goto(live_server.url + "/courses/?demand=URGENT_SHORTAGE")
+    phone.get_by_role("link", name=course.title).click()
+    assert "本期进行中" in phone.content()
+    phone.get_by_role("button", name="加入课程").click()
+    phone.wait_for_load_state()
+    assert "您已加入本课程" in phone.content()
+    screenshot(phone, "course-01-joined")
+
+    phone.goto(live_server.url + "/")
+    tonight = phone.locator(".tonight-lesson")
+    assert "第4课" in tonight.inner_text()
+    first_row = phone.locator("ol.lessons li").first
+    assert "第1课" in first_row.inner_text()
+    comes_back = today + dt.timedelta(days=5)
+    assert re.search(rf"{comes_back.month}月{comes_back.day}日", first_row.inner_text())
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(phone, "course-02-home-tonight")
+
+    phone.locator(".tonight-lesson a").click()
+    assert phone.get_by_role("heading", level=1).inner_text() == "第4课"
+    screenshot(phone, "course-03-lesson")

@@ -1,0 +1,102 @@
+"""Instructors edit only their own school's courses, and publish through their lead."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import CoursePage
+from tests.courses.conftest import make_course, make_school
+
+pytestmark = pytest.mark.django_db
+
+
+def course_form(**overrides):
+    data = {
+        "title": "骑手交通安全", "slug": "rider-safety", "summary": "", "occupation": "",
+        "level": "", "learning_outcomes": "", "workload_class_hours": "", "assessment_type": "",
+        "participation_form": "", "awarding_organisation": "", "cover_image": "",
+        "schedule_weekdays": "024", "session_time": "20:30", "session_minutes": "45",
+        "first_cycle_starts": "", "cycle_gap_days": "0",
+        "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return data
+
+
+def add_url(parent):
+    return reverse("wagtailadmin_pages:add", args=["courses", "coursepage", parent.pk])
+
+
+def test_course_missing_credential_facts_cannot_be_published(client, school, admin_user):
+    client.force_login(admin_user)
+    response = client.post(add_url(school), course_form(**{"action-publish": "1"}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Fill in before publishing" in page or "发布前请填写" in page
+    for label in ["学习成果", "级别", "考核方式", "参与形式"]:
+        assert label in page
+    assert not CoursePage.objects.filter(slug="rider-safety").exists()
+
+
+def test_course_draft_may_be_saved_without_the_facts(client, school, admin_user):
+    client.force_login(admin_user)
+    response = client.post(add_url(school), course_form())
+    assert response.status_code == 302
+    assert not CoursePage.objects.get(slug="rider-safety").live
+
+
+def test_complete_course_publishes(client, school, admin_user, occupation):
+    client.force_login(admin_user)
+    response = client.post(add_url(school), course_form(**{
+        "action-publish": "1", "occupation": occupation.pk, "level": "5",
+        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
+        "assessment_type": "quiz", "participation_form": "online",
+    }))
+    assert response.status_code == 302
+    assert CoursePage.objects.get(slug="rider-safety").live
+
+
+def test_instructor_cannot_edit_another_schools_course(client, catalogue, occupation, instructor):
+    other = make_school(catalogue, name="城西学校")
+    foreign = make_course(other, occupation, lessons=1)
+    client.force_login(instructor)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[foreign.pk]))
+    assert response.status_code in (302, 403)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[foreign.pk]),
+        course_form(title="改掉别人的课", slug=foreign.slug),
+    )
+    assert response.status_code in (302, 403)
+    foreign.refresh_from_db()
+    assert foreign.title != "改掉别人的课"
+    client.post(add_url(other), course_form(slug="sneaked-in"))
+    assert not CoursePage.objects.filter(slug="sneaked-in").exists()
+
+
+def test_instructor_edits_own_school_but_publishing_waits_for_the_lead(
+    client, school, occupation, instructor
+):
+    client.force_login(instructor)
+    response = client.post(add_url(school), course_form(**{
+        "action-publish": "1", "occupation": occupation.pk, "level": "5",
+        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
+        "assessment_type": "quiz", "participation_form": "online",
+    }))
+    assert not CoursePage.objects.filter(slug="rider-safety", live=True).exists()
+    response = client.post(add_url(school), course_form(**{
+        "action-submit": "1", "slug": "rider-safety-2", "occupation": occupation.pk, "level": "5",
+        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
+        "assessment_type": "quiz", "participation_form": "online",
+    }))
+    assert response.status_code == 302
+    page = CoursePage.objects.get(slug="rider-safety-2")
+    assert not page.live
+    assert page.current_workflow_state is not None
+    assert page.current_workflow_state.status == "in_progress"
+
+
+def test_preview_of_a_course_renders(client, course, admin_user):
+    client.force_login(admin_user)
+    response = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
+    assert response.status_code == 200
+    assert course.title in response.content.decode()
