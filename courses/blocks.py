@@ -6,6 +6,8 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
+from media_pipeline.blocks import LessonVideoBlock
+
 
 class QuizQuestionBlock(blocks.StructBlock):
     question = blocks.CharBlock(label=_("Question"), max_length=300)
@@ -67,6 +69,7 @@ class HandoutBlock(blocks.StructBlock):
 
 def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
     return [
+        ("video", LessonVideoBlock()),
         (
             "text",
             blocks.RichTextBlock(
