@@ -24,14 +24,22 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 install: $(VENV)/.installed-run ## Create .venv and install Night School
 
+install-dev: $(VENV)/.installed-dev ## Create .venv with what the tests need
+
 setup: install ## Migrate the database and load the demo (safe to repeat)
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
+	@# hls.js, for browsers without native HLS, from the npm registry when npm is here; it is
+	@# never copied into the repository. Without it those browsers play the 360p MP4.
+	@if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 || echo "hls.js not installed: the MP4 fallback serves browsers without HLS"; \
+	fi
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
 	@echo "Starting the web server on http://$(HOST):$(PORT) and the background worker. Ctrl-C stops both."
+	@$(PY) manage.py reap_video_jobs --older-than 0
 	@trap 'kill 0' INT TERM; \
 	  $(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
@@ -52,4 +60,4 @@ messages: $(VENV)/.installed-dev ## Extract and compile translations
 	cd lms && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*/tests/*'
 	$(PY) manage.py compilemessages --ignore .venv
 
-.PHONY: help install setup run test lint format messages
+.PHONY: help install install-dev setup run test lint format messages

@@ -153,7 +153,9 @@ if CELERY_BROKER_URL:
     CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="nightschool")
     # A job whose worker is killed goes back to the queue once this long has passed unacked;
     # longer than any transcode, which re-checks the row before working anyway.
-    CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 3600)
+    }
 
 # --- Cache: rate limits of code requests live here, so it must be shared between processes.
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://lms_cache")}
