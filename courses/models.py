@@ -214,6 +214,18 @@ class CoursePage(Page):
         blank=True,
         help_text=_("Cycles follow one another from this date, one lesson per session."),
     )
+    attention_checks = models.BooleanField(
+        _("attention checks"),
+        default=False,
+        help_text=_("At random moments the lesson pauses and asks the learner to tap a number."),
+    )
+    max_playback_rate = models.DecimalField(
+        _("fastest playback that counts"),
+        max_digits=3,
+        decimal_places=2,
+        default=1,
+        help_text=_("1.00 counts only real-time study; 1.25 lets learners watch a little faster."),
+    )
     cycle_gap_days = models.PositiveSmallIntegerField(
         _("days between cycles"),
         default=0,
@@ -244,6 +256,10 @@ class CoursePage(Page):
             ],
             heading=_("Schedule"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("attention_checks"), FieldPanel("max_playback_rate")],
+            heading=_("Study time"),
+        ),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -261,6 +277,12 @@ class CoursePage(Page):
     class Meta:
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_playback_rate__gte=1) & Q(max_playback_rate__lte=2),
+                name="playback_rate_between_1_and_2",
+            ),
+        ]
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import course_overview

@@ -244,3 +244,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Study-time accounting (credits). Defaults follow the common rules for subsidised
+# online training; each is a setting because provinces differ.
+STUDY_MINUTES_PER_CLASS_HOUR = env.int("STUDY_MINUTES_PER_CLASS_HOUR", default=45)
+STUDY_DAILY_CAP_CLASS_HOURS = env.int("STUDY_DAILY_CAP_CLASS_HOURS", default=8)
+STUDY_IDLE_LIMIT_SECONDS = env.int("STUDY_IDLE_LIMIT_SECONDS", default=300)
+STUDY_COMPLETION_THRESHOLD = env.float("STUDY_COMPLETION_THRESHOLD", default=0.95)
+STUDY_REPORT_MAX_BYTES = 16_384
+STUDY_REPORT_MAX_INTERVALS = 200
+STUDY_ATTENTION_MEAN_SECONDS = env.int("STUDY_ATTENTION_MEAN_SECONDS", default=600)
+STUDY_ATTENTION_ANSWER_SECONDS = 60

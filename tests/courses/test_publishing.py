@@ -15,7 +15,7 @@ def course_form(**overrides):
         "level": "", "learning_outcomes": "", "workload_class_hours": "", "assessment_type": "",
         "participation_form": "", "awarding_organisation": "", "cover_image": "",
         "schedule_weekdays": "024", "session_time": "20:30", "session_minutes": "45",
-        "first_cycle_starts": "", "cycle_gap_days": "0",
+        "first_cycle_starts": "", "cycle_gap_days": "0", "max_playback_rate": "1.00",
         "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",
         "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
     }

@@ -1,0 +1,391 @@
+"""Writes for study time and the ledger.
+
+The client never says how long it studied. It says which media intervals played; the server
+clips them, merges them with what was already watched, and credits new seconds no faster than
+its own clock allows, never twice for the same wall-clock minutes, within the daily cap.
+Every second refused is recorded with its reason.
+"""
+
+import datetime as dt
+import math
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses.models import Attendance, LessonPage
+from courses.selectors import lesson_view
+from courses.services import lesson_complete
+from lms.accounts.models import User
+
+from . import intervals as iv
+from .ledger import GENESIS, entry_content, entry_hash
+from .models import (
+    AttentionCheck,
+    DailyStudy,
+    LearnerBalance,
+    LedgerEntry,
+    LessonProgress,
+    ProgressReport,
+    RefusalReason,
+    RefusedTime,
+    StudyClock,
+    WatchSession,
+)
+from .selectors import lesson_media_duration
+
+
+class ReportRefused(Exception):
+    """A report that changes nothing, with the HTTP status and the reason to show."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+@dataclass
+class ReportResult:
+    credited: float = 0.0
+    refused: dict[str, float] = field(default_factory=dict)
+    completed: bool = False
+    replay: bool = False
+    attention: dict | None = None
+    watched: float = 0.0
+    duration: float = 0.0
+
+
+# --- The ledger.
+
+
+@transaction.atomic
+def ledger_append(
+    *,
+    learner: User,
+    kind: str,
+    minutes: int,
+    lesson: LessonPage | None = None,
+    attendance: Attendance | None = None,
+    reference: str = "",
+    reason: str = "",
+    actor: User | None = None,
+    now: dt.datetime | None = None,
+) -> LedgerEntry:
+    """Append one entry to a learner's chain and move the running total with it.
+
+    The balance row is locked first, so entries of one learner are written one at a time;
+    unique constraints make a repeated credit (a retried task, two phones) fail instead of
+    counting twice.
+    """
+    balance, _created = LearnerBalance.objects.get_or_create(learner=learner)
+    balance = LearnerBalance.objects.select_for_update().get(pk=balance.pk)
+    entry = LedgerEntry(
+        learner=learner,
+        seq=balance.entries + 1,
+        kind=kind,
+        minutes=minutes,
+        lesson=lesson,
+        attendance=attendance,
+        reference=reference,
+        reason=reason,
+        actor=actor,
+        created_at=now or timezone.now(),
+        prev_hash=balance.head_hash or GENESIS,
+    )
+    entry.hash = entry_hash(entry_content(entry), entry.prev_hash)
+    entry.save(force_insert=True)
+    balance.entries = entry.seq
+    balance.total_minutes += minutes
+    balance.head_hash = entry.hash
+    balance.save(update_fields=["entries", "total_minutes", "head_hash"])
+    return entry
+
+
+@transaction.atomic
+def ledger_adjust(
+    *, learner: User, minutes: int, reason: str, actor: User, transfer: bool = False
+) -> LedgerEntry:
+    """A correction by an administrator: a compensating entry with who and why, never an edit."""
+    if not (actor.is_superuser or actor.role == User.Role.ADMIN):
+        raise PermissionError(_("Only administrators adjust a learner's hours."))
+    if not reason.strip():
+        raise ValueError(_("Give the reason for the adjustment."))
+    if transfer and minutes <= 0:
+        raise ValueError(_("A transfer in adds minutes."))
+    kind = LedgerEntry.Kind.TRANSFER if transfer else LedgerEntry.Kind.ADJUSTMENT
+    return ledger_append(
+        learner=learner, kind=kind, minutes=minutes, reason=reason.strip(), actor=actor
+    )
+
+
+def _credit_lesson(*, learner: User, lesson: LessonPage, progress: LessonProgress, now) -> bool:
+    """Bank a completed lesson once: the smaller of its credit and the time really studied."""
+    minutes = min(lesson.credit_minutes, math.floor(progress.credited_seconds / 60))
+    try:
+        with transaction.atomic():
+            ledger_append(
+                learner=learner,
+                kind=LedgerEntry.Kind.LESSON,
+                minutes=minutes,
+                lesson=lesson,
+                now=now,
+            )
+    except IntegrityError:
+        return False
+    lesson_complete(learner=learner, lesson=lesson, source="watched", now=now)
+    return True
+
+
+@transaction.atomic
+def ledger_credit_attendance(*, attendance: Attendance) -> LedgerEntry | None:
+    """Bank a closed classroom attendance: the time actually present, at most the session."""
+    if attendance.checked_out_at is None:
+        return None
+    session = attendance.session
+    start = max(attendance.checked_in_at, session.starts_at)
+    end = min(attendance.checked_out_at, session.ends_at)
+    minutes = max(0, math.floor((end - start).total_seconds() / 60))
+    if LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CLASSROOM, attendance=attendance).exists():
+        return None
+    try:
+        with transaction.atomic():
+            return ledger_append(
+                learner=attendance.learner,
+                kind=LedgerEntry.Kind.CLASSROOM,
+                minutes=minutes,
+                attendance=attendance,
+                lesson=session.lesson,
+            )
+    except IntegrityError:
+        return None
+
+
+# --- Study sessions and progress reports.
+
+
+def _refuse(result: ReportResult, reason: str, seconds: float) -> None:
+    if seconds > 1e-6:
+        result.refused[reason] = result.refused.get(reason, 0.0) + seconds
+
+
+@transaction.atomic
+def study_session_start(
+    *, learner: User, lesson: LessonPage, user_agent: str = "", now: dt.datetime | None = None
+) -> tuple[WatchSession, LessonProgress | None]:
+    """Open a watch session for one page view, if the learner may study this lesson now."""
+    now = now or timezone.now()
+    if (
+        not lesson_view(lesson=lesson, user=learner)["may_study"]
+        or learner.role != User.Role.LEARNER
+    ):
+        raise ReportRefused(403, "not_open", _("This lesson is not open to you."))
+    if lesson_media_duration(lesson=lesson) is None:
+        raise ReportRefused(400, "no_recording", _("This lesson has no recording to track."))
+    session = WatchSession.objects.create(
+        id=uuid.uuid4(),
+        learner=learner,
+        lesson=lesson,
+        started_at=now,
+        last_report_at=now,
+        user_agent=user_agent[:300],
+    )
+    progress = LessonProgress.objects.filter(learner=learner, lesson=lesson).first()
+    return session, progress
+
+
+def _overdue_checks(session: WatchSession, now: dt.datetime) -> None:
+    missed = session.attention_checks.filter(
+        answered_at__isnull=True, passed__isnull=True, due_at__lt=now
+    )
+    if missed.update(passed=False):
+        session.attention_blocked = True
+
+
+def _maybe_issue_check(session: WatchSession, credited: float, now, rng) -> AttentionCheck | None:
+    pending = session.attention_checks.filter(passed__isnull=True).first()
+    if pending:
+        return pending
+    mean = settings.STUDY_ATTENTION_MEAN_SECONDS
+    if not session.attention_blocked and rng.random() >= min(1.0, credited / max(mean, 1)):
+        return None
+    return AttentionCheck.objects.create(
+        session=session,
+        number=10 + rng.randbelow(90),
+        issued_at=now,
+        due_at=now + dt.timedelta(seconds=settings.STUDY_ATTENTION_ANSWER_SECONDS),
+    )
+
+
+class _Rng:
+    """Randomness for attention checks; a class so tests can pass a deterministic one."""
+
+    def random(self) -> float:
+        return secrets.randbelow(1_000_000) / 1_000_000
+
+    def randbelow(self, n: int) -> int:
+        return secrets.randbelow(n)
+
+
+@transaction.atomic
+def study_report(
+    *,
+    learner: User,
+    session_id: uuid.UUID,
+    seq: int,
+    lesson_id: int,
+    played: list[tuple[float, float]],
+    position: float | None = None,
+    event: str = "progress",
+    now: dt.datetime | None = None,
+    rng=None,
+) -> ReportResult:
+    """Take one progress report and credit what it honestly can."""
+    now = now or timezone.now()
+    rng = rng or _Rng()
+    clock, _created = StudyClock.objects.get_or_create(learner=learner)
+    clock = StudyClock.objects.select_for_update().get(
+        pk=clock.pk
+    )  # one report per learner at a time
+    session = WatchSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None or session.learner_id != learner.pk:
+        raise ReportRefused(403, "unknown_session", _("This watch session is not yours."))
+    if session.lesson_id != lesson_id:
+        raise ReportRefused(400, "wrong_lesson", _("This watch session belongs to another lesson."))
+    lesson = session.lesson
+    duration = lesson_media_duration(lesson=lesson)
+    result = ReportResult(duration=duration or 0.0)
+    claimed = iv.normalise(played)
+
+    if ProgressReport.objects.filter(session=session, seq=seq).exists():
+        RefusedTime.objects.create(
+            session=session, reason=RefusalReason.REPLAY, seconds=iv.total(claimed), at=now
+        )
+        result.replay = True
+        _refuse(result, RefusalReason.REPLAY, iv.total(claimed))
+        return result
+
+    clipped = iv.clip(claimed, duration)
+    _refuse(result, RefusalReason.OUT_OF_RANGE, iv.total(claimed) - iv.total(clipped))
+
+    progress, _created = LessonProgress.objects.get_or_create(
+        learner=learner, lesson=lesson, defaults={"updated_at": now}
+    )
+    progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
+    new = iv.subtract(clipped, progress.watched)
+    new_seconds = iv.total(new)
+
+    _overdue_checks(session, now)
+    rate = float(lesson.get_parent().specific.max_playback_rate)
+    idle = settings.STUDY_IDLE_LIMIT_SECONDS
+    own_gap = max(0.0, (now - session.last_report_at).total_seconds())
+    window_start = max(session.last_report_at, clock.credited_until or session.last_report_at)
+    gap = max(0.0, (now - window_start).total_seconds())
+    budget = min(gap, idle) * rate
+    budget_alone = min(own_gap, idle) * rate
+
+    credit = 0.0
+    if session.attention_blocked:
+        _refuse(result, RefusalReason.ATTENTION_CHECK_FAILED, new_seconds)
+    else:
+        credit = min(new_seconds, budget)
+        over = new_seconds - credit
+        if over > 0:
+            parallel = max(0.0, min(new_seconds, budget_alone) - credit)
+            _refuse(result, RefusalReason.PARALLEL_SESSION, parallel)
+            rest = over - parallel
+            reason = (
+                RefusalReason.IDLE_GAP if own_gap > idle else RefusalReason.FASTER_THAN_REAL_TIME
+            )
+            _refuse(result, reason, rest)
+        day = timezone.localdate(now)
+        daily, _created = DailyStudy.objects.get_or_create(learner=learner, day=day)
+        daily = DailyStudy.objects.select_for_update().get(pk=daily.pk)
+        cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
+        room = max(0.0, cap - daily.credited_seconds)
+        if credit > room:
+            _refuse(result, RefusalReason.DAILY_CAP, credit - room)
+            credit = room
+        daily.credited_seconds += credit
+        daily.save(update_fields=["credited_seconds"])
+
+    taken, _rest = iv.take(new, credit)
+    report = ProgressReport.objects.create(
+        session=session,
+        seq=seq,
+        received_at=now,
+        event=event[:16],
+        intervals=[list(span) for span in clipped],
+        new_seconds=new_seconds,
+        credited_seconds=credit,
+    )
+    for reason, seconds in result.refused.items():
+        RefusedTime.objects.create(
+            session=session, report=report, reason=reason, seconds=seconds, at=now
+        )
+
+    progress.watched = [list(span) for span in iv.union(progress.watched, taken)]
+    progress.watched_seconds = iv.total(progress.watched)
+    progress.credited_seconds += credit
+    if position is not None and 0 <= position <= (duration or 0):
+        progress.position = position
+        session.position = position
+    progress.updated_at = now
+    session.credited_seconds += credit
+    session.refused_seconds += sum(result.refused.values())
+    session.last_report_at = now
+    session.last_seq = max(session.last_seq, seq)
+    if credit > 0:
+        clock.credited_until = max(
+            clock.credited_until or window_start, window_start + dt.timedelta(seconds=credit / rate)
+        )
+        clock.save(update_fields=["credited_until"])
+
+    threshold = settings.STUDY_COMPLETION_THRESHOLD * (duration or 0)
+    if progress.completed_at is None and duration and progress.watched_seconds >= threshold:
+        progress.completed_at = now
+        result.completed = _credit_lesson(
+            learner=learner, lesson=lesson, progress=progress, now=now
+        )
+    progress.save()
+
+    if lesson.get_parent().specific.attention_checks and event != "pagehide":
+        check = _maybe_issue_check(session, credit, now, rng)
+        if check:
+            result.attention = {
+                "id": check.pk,
+                "number": check.number,
+                "due_in": max(0, int((check.due_at - now).total_seconds())),
+            }
+    session.save()
+    result.credited = credit
+    result.watched = progress.watched_seconds
+    return result
+
+
+@transaction.atomic
+def study_attention_answer(
+    *,
+    learner: User,
+    session_id: uuid.UUID,
+    check_id: int,
+    number: int,
+    now: dt.datetime | None = None,
+) -> bool:
+    now = now or timezone.now()
+    check = (
+        AttentionCheck.objects.select_for_update()
+        .filter(pk=check_id, session_id=session_id, session__learner=learner)
+        .first()
+    )
+    if check is None:
+        raise ReportRefused(404, "unknown_check", _("This attention check is not yours."))
+    if check.passed is not None:
+        return bool(check.passed)
+    check.answered_at = now
+    check.passed = now <= check.due_at and number == check.number
+    check.save(update_fields=["answered_at", "passed"])
+    WatchSession.objects.filter(pk=session_id).update(attention_blocked=not check.passed)
+    return check.passed
