@@ -3,8 +3,9 @@
 import datetime as dt
 import re
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from courses import services
 from courses.models import Occupation
@@ -18,19 +19,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def log_in(page, live_server, user, client):
     client.force_login(user)
     cookie = client.cookies["sessionid"]
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": cookie.value, "url": live_server.url}]
-    )
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
 
 
 def test_learner_joins_mid_cycle_and_sees_tonight_and_when_missed_lessons_return(
     live_server, phone, client
 ):
-    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员", urgent_shortage=True)
+    occupation = Occupation.objects.create(
+        code="4-02-07-08", name_zh="快递员", urgent_shortage=True
+    )
     school = make_school(services.catalogue_get_or_create())
     today = timezone.localdate()
     course = make_course(
-        school, occupation, weekdays="0123456", first=today - dt.timedelta(days=3),
+        school,
+        occupation,
+        weekdays="0123456",
+        first=today - dt.timedelta(days=3),
         session_time=dt.time(23, 59),
     )
     services.cycles_roll_ahead(course=course)

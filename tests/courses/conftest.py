@@ -31,13 +31,27 @@ def school(catalogue):
 
 
 def make_course(
-    school, occupation, *, title="快递员（初级）职业技能提升", lessons=8, weekdays="024",
-    first=dt.date(2026, 11, 2), publish=True, session_time=dt.time(20, 30),
+    school,
+    occupation,
+    *,
+    title="快递员（初级）职业技能提升",
+    lessons=8,
+    weekdays="024",
+    first=dt.date(2026, 11, 2),
+    publish=True,
+    session_time=dt.time(20, 30),
 ):
     course = CoursePage(
-        title=title, occupation=occupation, level="5", learning_outcomes="安全派件\n客户沟通",
-        workload_class_hours=8, assessment_type="quiz", participation_form="blended",
-        schedule_weekdays=weekdays, first_cycle_starts=first, session_time=session_time,
+        title=title,
+        occupation=occupation,
+        level="5",
+        learning_outcomes="安全派件\n客户沟通",
+        workload_class_hours=8,
+        assessment_type="quiz",
+        participation_form="blended",
+        schedule_weekdays=weekdays,
+        first_cycle_starts=first,
+        session_time=session_time,
     )
     school.add_child(instance=course)
     if publish:

@@ -3,9 +3,10 @@
 import datetime as dt
 import time
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from courses import services
 from courses.checkin import make_token
@@ -22,8 +23,12 @@ def session(course):
     cycle = Cycle.objects.create(course=course, number=1, starts_on=today, ends_on=today)
     start = timezone.now() - dt.timedelta(minutes=10)
     return ClassroomSession.objects.create(
-        cycle=cycle, lesson=lessons_of(course)[0], venue_name="城东站 二楼",
-        starts_at=start, ends_at=start + dt.timedelta(minutes=90), capacity=2,
+        cycle=cycle,
+        lesson=lessons_of(course)[0],
+        venue_name="城东站 二楼",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=90),
+        capacity=2,
     )
 
 
@@ -42,7 +47,9 @@ def check_in(client, session, token):
 def test_enrolled_learner_checks_in_once(client, session, enrolled):
     client.force_login(enrolled)
     token = make_token(session_id=session.pk)
-    assert client.get(reverse("courses:check_in", args=[session.pk]), {"t": token}).status_code == 200
+    assert (
+        client.get(reverse("courses:check_in", args=[session.pk]), {"t": token}).status_code == 200
+    )
 
     first = check_in(client, session, token)
     second = check_in(client, session, token)
@@ -78,8 +85,11 @@ def test_forged_code_is_refused(client, session, enrolled):
 
 def test_code_for_another_session_is_refused(client, session, enrolled):
     other = ClassroomSession.objects.create(
-        cycle=session.cycle, lesson=session.lesson, venue_name="城西站",
-        starts_at=session.starts_at, ends_at=session.ends_at,
+        cycle=session.cycle,
+        lesson=session.lesson,
+        venue_name="城西站",
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
     )
     client.force_login(enrolled)
     response = check_in(client, session, make_token(session_id=other.pk))

@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+
+import pytest
 
 from courses import services
 from courses.models import LessonCompletion, Occupation, QuizAttempt
@@ -24,13 +25,21 @@ def count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("page", ["course", "lesson"])
-def test_pages_take_the_same_queries_whatever_the_number_of_lessons(client, school, occupation, page):
+def test_pages_take_the_same_queries_whatever_the_number_of_lessons(
+    client, school, occupation, page
+):
     learner = UserFactory()
     client.force_login(learner)
     counts = []
     for n, lessons in enumerate([2, 12]):
-        course = make_course(school, occupation, title=f"课程{n}", lessons=lessons,
-                             first=timezone.localdate() - dt.timedelta(days=3), weekdays="0123456")
+        course = make_course(
+            school,
+            occupation,
+            title=f"课程{n}",
+            lessons=lessons,
+            first=timezone.localdate() - dt.timedelta(days=3),
+            weekdays="0123456",
+        )
         services.enrolment_join(learner=learner, course=course)
         for lesson in lessons_of(course)[:2]:
             services.lesson_complete(learner=learner, lesson=lesson, source="quiz")
@@ -80,17 +89,31 @@ def test_lesson_is_closed_to_someone_not_enrolled(client, course):
     assert "加入课程后即可学习本课" in page
 
 
-def test_quiz_is_graded_on_the_server_and_a_pass_completes_a_text_lesson(client, school, occupation):
-    course = make_course(school, occupation, lessons=1, first=timezone.localdate(),
-                         weekdays="0123456", session_time=dt.time(0, 0))
+def test_quiz_is_graded_on_the_server_and_a_pass_completes_a_text_lesson(
+    client, school, occupation
+):
+    course = make_course(
+        school,
+        occupation,
+        lessons=1,
+        first=timezone.localdate(),
+        weekdays="0123456",
+        session_time=dt.time(0, 0),
+    )
     lesson = lessons_of(course)[0]
-    lesson.body = [("quiz", {
-        "title": "小测验", "pass_mark": 50,
-        "questions": [
-            {"question": "红灯时", "choices": ["停", "走"], "correct": 1},
-            {"question": "夜间骑行", "choices": ["开灯", "不开灯"], "correct": 1},
-        ],
-    })]
+    lesson.body = [
+        (
+            "quiz",
+            {
+                "title": "小测验",
+                "pass_mark": 50,
+                "questions": [
+                    {"question": "红灯时", "choices": ["停", "走"], "correct": 1},
+                    {"question": "夜间骑行", "choices": ["开灯", "不开灯"], "correct": 1},
+                ],
+            },
+        )
+    ]
     lesson.save_revision().publish()
     learner = UserFactory()
     services.enrolment_join(learner=learner, course=course)
@@ -115,9 +138,7 @@ def test_quiz_of_a_lesson_not_open_to_the_learner_is_refused(client, course):
     assert response.status_code == 403
 
 
-def test_roster_shows_who_is_behind_and_only_to_the_schools_instructors(
-    client, course, instructor
-):
+def test_roster_shows_who_is_behind_and_only_to_the_schools_instructors(client, course, instructor):
     from courses.models import Cycle
 
     services.cycles_roll_ahead(course=course, today=dt.date(2026, 11, 1), horizon_days=30)

@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+import pytest
 
 from courses import services
 from courses.models import Cycle, Enrolment, LessonPage, ScheduledLesson
@@ -45,7 +46,10 @@ def test_a_new_lesson_moves_future_cycles_but_not_the_running_one(course):
 
     services.cycles_roll_ahead(course=course, today=dt.date(2026, 11, 5), horizon_days=40)
 
-    assert list(Cycle.objects.get(course=course, number=1).sessions.values_list("pk")) == running_before
+    assert (
+        list(Cycle.objects.get(course=course, number=1).sessions.values_list("pk"))
+        == running_before
+    )
     second = Cycle.objects.get(course=course, number=2)
     assert second.sessions.count() == 9
     assert second.sessions.filter(lesson=extra).exists()

@@ -1,10 +1,11 @@
 from pathlib import Path
 
-import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+
+import pytest
 
 import courses
 from courses.models import Occupation
@@ -27,14 +28,16 @@ def test_sample_catalogue_imports_and_reimports_as_updates():
 
 
 def test_bad_rows_are_refused_with_their_line_and_reason_and_good_rows_land():
-    report = occupations_import_csv(text=(
-        "code,name_zh,name_en,lists,flags\n"
-        "4-02-07-08,快递员,Courier,URGENT_SHORTAGE,\n"
-        "42-07-08,坏代码,,GENERAL,\n"
-        "4-02-07-09,,Nameless,GENERAL,\n"
-        "4-02-07-11,搬运工,,NOT_A_LIST,\n"
-        "4-02-07-08,重复,,GENERAL,\n"
-    ))
+    report = occupations_import_csv(
+        text=(
+            "code,name_zh,name_en,lists,flags\n"
+            "4-02-07-08,快递员,Courier,URGENT_SHORTAGE,\n"
+            "42-07-08,坏代码,,GENERAL,\n"
+            "4-02-07-09,,Nameless,GENERAL,\n"
+            "4-02-07-11,搬运工,,NOT_A_LIST,\n"
+            "4-02-07-08,重复,,GENERAL,\n"
+        )
+    )
     assert report.created == ["4-02-07-08"]
     assert [line for line, _ in report.refused] == [3, 4, 5, 6]
     assert "4-02-07-08" in report.refused[0][1] or "42-07-08" in report.refused[0][1]

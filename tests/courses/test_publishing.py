@@ -1,7 +1,8 @@
 """Instructors edit only their own school's courses, and publish through their lead."""
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from courses.models import CoursePage
 from tests.courses.conftest import make_course, make_school
@@ -11,13 +12,27 @@ pytestmark = pytest.mark.django_db
 
 def course_form(**overrides):
     data = {
-        "title": "骑手交通安全", "slug": "rider-safety", "summary": "", "occupation": "",
-        "level": "", "learning_outcomes": "", "workload_class_hours": "", "assessment_type": "",
-        "participation_form": "", "awarding_organisation": "", "cover_image": "",
-        "schedule_weekdays": "024", "session_time": "20:30", "session_minutes": "45",
-        "first_cycle_starts": "", "cycle_gap_days": "0", "max_playback_rate": "1.00",
-        "comments-TOTAL_FORMS": "0", "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0", "comments-MAX_NUM_FORMS": "1000",
+        "title": "骑手交通安全",
+        "slug": "rider-safety",
+        "summary": "",
+        "occupation": "",
+        "level": "",
+        "learning_outcomes": "",
+        "workload_class_hours": "",
+        "assessment_type": "",
+        "participation_form": "",
+        "awarding_organisation": "",
+        "cover_image": "",
+        "schedule_weekdays": "024",
+        "session_time": "20:30",
+        "session_minutes": "45",
+        "first_cycle_starts": "",
+        "cycle_gap_days": "0",
+        "max_playback_rate": "1.00",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "comments-MIN_NUM_FORMS": "0",
+        "comments-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data
@@ -47,11 +62,20 @@ def test_course_draft_may_be_saved_without_the_facts(client, school, admin_user)
 
 def test_complete_course_publishes(client, school, admin_user, occupation):
     client.force_login(admin_user)
-    response = client.post(add_url(school), course_form(**{
-        "action-publish": "1", "occupation": occupation.pk, "level": "5",
-        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
-        "assessment_type": "quiz", "participation_form": "online",
-    }))
+    response = client.post(
+        add_url(school),
+        course_form(
+            **{
+                "action-publish": "1",
+                "occupation": occupation.pk,
+                "level": "5",
+                "learning_outcomes": "看懂路口",
+                "workload_class_hours": "4",
+                "assessment_type": "quiz",
+                "participation_form": "online",
+            }
+        ),
+    )
     assert response.status_code == 302
     assert CoursePage.objects.get(slug="rider-safety").live
 
@@ -77,17 +101,36 @@ def test_instructor_edits_own_school_but_publishing_waits_for_the_lead(
     client, school, occupation, instructor
 ):
     client.force_login(instructor)
-    response = client.post(add_url(school), course_form(**{
-        "action-publish": "1", "occupation": occupation.pk, "level": "5",
-        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
-        "assessment_type": "quiz", "participation_form": "online",
-    }))
+    response = client.post(
+        add_url(school),
+        course_form(
+            **{
+                "action-publish": "1",
+                "occupation": occupation.pk,
+                "level": "5",
+                "learning_outcomes": "看懂路口",
+                "workload_class_hours": "4",
+                "assessment_type": "quiz",
+                "participation_form": "online",
+            }
+        ),
+    )
     assert not CoursePage.objects.filter(slug="rider-safety", live=True).exists()
-    response = client.post(add_url(school), course_form(**{
-        "action-submit": "1", "slug": "rider-safety-2", "occupation": occupation.pk, "level": "5",
-        "learning_outcomes": "看懂路口", "workload_class_hours": "4",
-        "assessment_type": "quiz", "participation_form": "online",
-    }))
+    response = client.post(
+        add_url(school),
+        course_form(
+            **{
+                "action-submit": "1",
+                "slug": "rider-safety-2",
+                "occupation": occupation.pk,
+                "level": "5",
+                "learning_outcomes": "看懂路口",
+                "workload_class_hours": "4",
+                "assessment_type": "quiz",
+                "participation_form": "online",
+            }
+        ),
+    )
     assert response.status_code == 302
     page = CoursePage.objects.get(slug="rider-safety-2")
     assert not page.live

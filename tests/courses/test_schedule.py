@@ -8,8 +8,12 @@ from courses.schedule import cycles_from, parse_weekdays, session_dates
 
 def test_mon_wed_fri_from_a_monday():
     dates = session_dates(dt.date(2026, 11, 2), parse_weekdays("024"), 4)
-    assert dates == [dt.date(2026, 11, 2), dt.date(2026, 11, 4), dt.date(2026, 11, 6),
-                     dt.date(2026, 11, 9)]
+    assert dates == [
+        dt.date(2026, 11, 2),
+        dt.date(2026, 11, 4),
+        dt.date(2026, 11, 6),
+        dt.date(2026, 11, 9),
+    ]
 
 
 def test_start_between_session_days_begins_at_the_next_one():

@@ -1,7 +1,8 @@
 import datetime as dt
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from courses import services as course_services
 from courses.models import LessonPage

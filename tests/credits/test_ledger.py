@@ -2,11 +2,12 @@
 
 import datetime as dt
 
-import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+
+import pytest
 
 from courses.models import Attendance, ClassroomSession, Cycle
 from credits import services
