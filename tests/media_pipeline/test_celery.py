@@ -49,7 +49,9 @@ class Stack:
             "NIGHTSCHOOL_WORK_DIR": str(base / "work"),
             "CELERY_BROKER_URL": REDIS,
             "NIGHTSCHOOL_CELERY_QUEUE": self.queue,
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])
+            ),
         }
         self.workers: list[subprocess.Popen] = []
 
