@@ -1,6 +1,17 @@
 """Reads for study time and hours."""
 
-from courses.models import LessonPage
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from wagtail.models import Page
+
+from courses.models import CoursePage, LessonPage
+
+from .ledger import check_chain
+from .models import LearnerBalance, LedgerEntry, LessonProgress, RefusalReason, RefusedTime
 
 
 def lesson_media_duration(*, lesson: LessonPage) -> float | None:
@@ -15,9 +26,6 @@ def lesson_media_duration(*, lesson: LessonPage) -> float | None:
 
 def ledger_problems() -> tuple[int, list]:
     """Check every learner's chain, one learner's entries at a time (memory stays flat)."""
-    from .ledger import check_chain
-    from .models import LearnerBalance, LedgerEntry
-
     balances = {b.learner_id: b for b in LearnerBalance.objects.all()}
     learners = set(balances) | set(
         LedgerEntry.objects.values_list("learner_id", flat=True).distinct()
@@ -27,3 +35,91 @@ def ledger_problems() -> tuple[int, list]:
         entries = LedgerEntry.objects.filter(learner_id=learner_id).order_by("seq", "id").iterator()
         problems.extend(check_chain(learner_id, entries, balances.get(learner_id)))
     return len(learners), problems
+
+
+def minutes_as_class_hours(minutes: int) -> str:
+    hours = minutes / settings.STUDY_MINUTES_PER_CLASS_HOUR
+    return f"{hours:.1f}".rstrip("0").rstrip(".")
+
+
+def _course_of(lesson: LessonPage, courses: dict[str, CoursePage]) -> CoursePage | None:
+    return courses.get(lesson.path[: -Page.steplen])
+
+
+def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
+    """Everything the "my hours" page shows, in a fixed number of queries."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    balance = LearnerBalance.objects.filter(learner=learner).first()
+    total = balance.total_minutes if balance else 0
+    week_start = today - dt.timedelta(days=today.weekday())
+    this_week = (
+        LedgerEntry.objects.filter(learner=learner, created_at__date__gte=week_start).aggregate(
+            m=Sum("minutes")
+        )["m"]
+        or 0
+    )
+    all_entries = list(
+        LedgerEntry.objects.filter(learner=learner)
+        .select_related("lesson", "attendance__session")
+        .order_by("-seq")
+    )
+    course_paths = {e.lesson.path[: -Page.steplen] for e in all_entries if e.lesson_id}
+    courses = {
+        c.path: c
+        for c in CoursePage.objects.filter(path__in=course_paths).select_related("occupation")
+    }
+    per_course: dict[int, dict] = {}
+    for entry in all_entries:
+        entry.course = _course_of(entry.lesson, courses) if entry.lesson_id else None
+        if entry.course is None:
+            continue
+        row = per_course.setdefault(entry.course.pk, {"course": entry.course, "minutes": 0})
+        row["minutes"] += entry.minutes
+    per_occupation: dict[str, dict] = {}
+    for row in per_course.values():
+        row["hours"] = minutes_as_class_hours(row["minutes"])
+        occupation = row["course"].occupation
+        item = per_occupation.setdefault(
+            occupation.code if occupation else "", {"occupation": occupation, "minutes": 0}
+        )
+        item["minutes"] += row["minutes"]
+    for item in per_occupation.values():
+        item["hours"] = minutes_as_class_hours(item["minutes"])
+    labels = dict(RefusalReason.choices)
+    refused = [
+        {
+            "reason": row["reason"],
+            "label": labels.get(row["reason"], row["reason"]),
+            "minutes": round(row["s"] / 60, 1),
+        }
+        for row in RefusedTime.objects.filter(session__learner=learner)
+        .exclude(reason=RefusalReason.REPLAY)
+        .values("reason")
+        .annotate(s=Sum("seconds"))
+        .order_by("-s")
+        if row["s"] >= 1
+    ]
+    resume = list(
+        LessonProgress.objects.filter(learner=learner, completed_at__isnull=True, position__gt=0)
+        .select_related("lesson")
+        .order_by("-updated_at")[:5]
+    )
+    return {
+        "total_minutes": total,
+        "total_hours": minutes_as_class_hours(total),
+        "week_minutes": this_week,
+        "week_hours": minutes_as_class_hours(this_week),
+        "entries": all_entries[:100],
+        "per_course": sorted(per_course.values(), key=lambda r: -r["minutes"]),
+        "per_occupation": sorted(per_occupation.values(), key=lambda r: -r["minutes"]),
+        "refused": refused,
+        "resume": resume,
+        "minutes_per_hour": settings.STUDY_MINUTES_PER_CLASS_HOUR,
+    }
+
+
+def learner_hours_summary(*, learner) -> dict:
+    balance = LearnerBalance.objects.filter(learner=learner).first()
+    minutes = balance.total_minutes if balance else 0
+    return {"minutes": minutes, "hours": minutes_as_class_hours(minutes)}

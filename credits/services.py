@@ -389,3 +389,23 @@ def study_attention_answer(
     check.save(update_fields=["answered_at", "passed"])
     WatchSession.objects.filter(pk=session_id).update(attention_blocked=not check.passed)
     return check.passed
+
+
+def attendance_bank_closed(*, learner: User | None = None, now: dt.datetime | None = None) -> int:
+    """Close attendances whose session has ended and bank every closed one not yet banked.
+
+    Safe to run as often as wanted: each attendance is credited once, ever.
+    """
+    from courses.services import attendance_close_ended
+
+    attendance_close_ended(now=now)
+    closed = Attendance.objects.filter(checked_out_at__isnull=False).exclude(
+        pk__in=LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CLASSROOM).values("attendance_id")
+    )
+    if learner is not None:
+        closed = closed.filter(learner=learner)
+    banked = 0
+    for attendance in closed.select_related("session", "learner"):
+        if ledger_credit_attendance(attendance=attendance):
+            banked += 1
+    return banked

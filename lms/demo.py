@@ -24,7 +24,7 @@ class DemoLogin:
 
 
 @transaction.atomic
-def load_demo() -> list[DemoLogin]:
+def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
     school = organisation_get_or_create(
         name="城东职业技能培训学校",
         kind=Organisation.Kind.TRAINING_SCHOOL,
@@ -68,7 +68,7 @@ def load_demo() -> list[DemoLogin]:
             learner_group=User.LearnerGroup.COURIER,
             employer=station,
         )
-    courses = load_demo_courses(school_org=school, station=station)
+    courses = load_demo_courses(school_org=school, station=station, with_videos=with_videos)
     enrolment_join(learner=learner, course=courses[0])
     return [
         DemoLogin(

@@ -6,6 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from credits.api import api as study_api
+
 from . import views
 from .accounts import views as account_views
 
@@ -18,7 +20,14 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "learn/classroom/<int:session_id>/check-out/",
+        views.classroom_check_out,
+        name="classroom_check_out",
+    ),
     path("learn/", include("courses.urls")),
+    path("hours/", include("credits.urls")),
+    path("api/", study_api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("media-pipeline/", include("media_pipeline.urls")),

@@ -55,9 +55,9 @@ def test_every_page_offers_the_language_switch_without_javascript(client):
 
 
 def test_demo_loads_twice_without_duplicates_and_its_logins_work(client, sms_outbox):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-videos", verbosity=0)
     counts = (User.objects.count(), Organisation.objects.count())
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--without-videos", verbosity=0)
     assert (User.objects.count(), Organisation.objects.count()) == counts
 
     from lms.demo import DEMO_PASSWORD

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lms.accounts.models import Organisation, User
+from media_pipeline.demo import demo_video_ensure
 
 from .. import services
 from ..models import ClassroomSession, CoursePage, LessonPage, Occupation
@@ -49,6 +50,11 @@ def _quiz(question: str, right: str, wrong: str) -> tuple:
     )
 
 
+def _video_block(*, key: str, title: str, portrait: bool) -> tuple:
+    asset = demo_video_ensure(key=key, title=title, seconds=90, portrait=portrait)
+    return ("video", {"video": asset, "captions": None, "chapters": []})
+
+
 def _course(
     *,
     school,
@@ -62,6 +68,8 @@ def _course(
     summary,
     outcomes,
     participation="blended",
+    with_videos=True,
+    portrait_first=False,
 ) -> CoursePage:
     course = CoursePage.objects.filter(slug=slug).first()
     if course is None:
@@ -90,6 +98,17 @@ def _course(
                 duration_minutes=15,
                 credit_minutes=45,
                 body=[
+                    *(
+                        [
+                            _video_block(
+                                key=f"{slug}-{number}",
+                                title=lesson_title,
+                                portrait=portrait_first and number == 1,
+                            )
+                        ]
+                        if with_videos
+                        else []
+                    ),
                     ("text", f"<h2>{lesson_title}</h2><p>{lesson_summary}</p>"),
                     _quiz(f"《{lesson_title}》的要点是什么？", lesson_summary, "没有要点"),
                 ],
@@ -102,7 +121,11 @@ def _course(
 
 
 @transaction.atomic
-def load_demo_courses(*, school_org: Organisation, station: Organisation) -> list[CoursePage]:
+def load_demo_courses(
+    *, school_org: Organisation, station: Organisation, with_videos: bool = True
+) -> list[CoursePage]:
+    """The demo courses. With videos, each lesson gets a generated lecture queued for
+    transcoding by the background worker (a few minutes for all of them on two cores)."""
     occupations_import_csv(text=CSV.read_text(encoding="utf-8"))
     catalogue = services.catalogue_get_or_create()
     school = services.school_setup(organisation=school_org, catalogue=catalogue)
@@ -122,6 +145,7 @@ def load_demo_courses(*, school_org: Organisation, station: Organisation) -> lis
         hours=8,
         summary="每周一、三、五晚 20:30，八节课学会快递员的基本功。",
         outcomes="按规范收寄、验视和包装快件\n规划派件路线\n处理客户投诉\n安全驾驶电动车",
+        with_videos=with_videos,
     )
     safety = _course(
         school=school,
@@ -135,6 +159,8 @@ def load_demo_courses(*, school_org: Organisation, station: Organisation) -> lis
         participation="online",
         summary="每周二、四晚上线，四节课守护夜路安全。",
         outcomes="识别夜间骑行风险\n正确处理交通事故",
+        with_videos=with_videos,
+        portrait_first=True,
     )
     start = _course(
         school=school,
@@ -148,6 +174,7 @@ def load_demo_courses(*, school_org: Organisation, station: Organisation) -> lis
         participation="online",
         summary="每周六一课，三周了解开一家小店要做的事。",
         outcomes="估算小生意的成本和收入\n办理个体工商户登记",
+        with_videos=with_videos,
     )
 
     cycle = current_cycle(course=courier)

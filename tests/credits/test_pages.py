@@ -1,0 +1,119 @@
+"""The learner's hours as pages: what was banked, for what, and what did not count."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from courses.models import Attendance, ClassroomSession, Cycle
+from courses.services import attendance_check_in, enrolment_join
+from credits import services
+from credits.models import LedgerEntry
+from tests.courses.conftest import lessons_of
+from tests.credits.conftest import at
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def watch_whole_lesson(learner, lesson):
+    session, _ = services.study_session_start(learner=learner, lesson=lesson, now=at(0))
+    for seq, t in enumerate(range(30, 631, 30), start=1):
+        services.study_report(
+            learner=learner,
+            session_id=session.pk,
+            seq=seq,
+            lesson_id=lesson.pk,
+            played=[(0, min(t, 600))],
+            now=at(t),
+        )
+    services.study_report(
+        learner=learner,
+        session_id=session.pk,
+        seq=99,
+        lesson_id=lesson.pk,
+        played=[(0, 600)],
+        now=at(631),
+    )
+
+
+def test_hours_page_shows_total_history_courses_and_refused_time(
+    client, learner, lesson, video_course
+):
+    watch_whole_lesson(learner, lesson)
+    cheat, _ = services.study_session_start(
+        learner=learner, lesson=lessons_of(video_course)[1], now=at(700)
+    )
+    services.study_report(
+        learner=learner,
+        session_id=cheat.pk,
+        seq=1,
+        lesson_id=cheat.lesson_id,
+        played=[(0, 600)],
+        now=at(710),
+    )
+    client.force_login(learner)
+    page = client.get(reverse("credits:my_hours")).content.decode()
+    assert "0.2" in page  # 9 minutes of 45 make 0.2 class hours
+    assert "+9" in page and lesson.title in page and video_course.title in page
+    assert "快于实际播放速度" in page  # refused seconds explained in plain words
+    assert "快递员" in page  # by occupation
+
+
+def test_home_shows_the_hours_banked(client, learner, lesson):
+    watch_whole_lesson(learner, lesson)
+    client.force_login(learner)
+    assert "0.2" in client.get("/").content.decode()
+
+
+def test_lesson_page_carries_the_tracker_only_for_an_enrolled_learner(client, learner, lesson):
+    client.force_login(learner)
+    assert "data-study-tracker" in client.get(lesson.url).content.decode()
+    client.force_login(UserFactory())
+    assert "data-study-tracker" not in client.get(lesson.url).content.decode()
+
+
+def test_checking_out_of_class_banks_the_minutes_present(client, video_course):
+    learner = UserFactory()
+    enrolment_join(learner=learner, course=video_course)
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(course=video_course, number=50, starts_on=today, ends_on=today)
+    start = timezone.now() - dt.timedelta(minutes=40)
+    session = ClassroomSession.objects.create(
+        cycle=cycle,
+        lesson=lessons_of(video_course)[0],
+        venue_name="站点",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=90),
+    )
+    attendance_check_in(learner=learner, session=session, now=start)
+    client.force_login(learner)
+    response = client.post(reverse("courses:check_out", args=[session.pk]), follow=True)
+    assert "已计入" in response.content.decode()
+    entry = LedgerEntry.objects.get(learner=learner, kind="classroom")
+    assert 39 <= entry.minutes <= 41
+
+
+def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video_course):
+    learner = UserFactory()
+    enrolment_join(learner=learner, course=video_course)
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(course=video_course, number=51, starts_on=today, ends_on=today)
+    start = timezone.now() - dt.timedelta(hours=3)
+    session = ClassroomSession.objects.create(
+        cycle=cycle,
+        lesson=lessons_of(video_course)[0],
+        venue_name="站点",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=60),
+    )
+    Attendance.objects.create(
+        session=session, learner=learner, checked_in_at=start + dt.timedelta(minutes=15)
+    )
+    client.force_login(learner)
+    client.get(reverse("credits:my_hours"))
+    assert LedgerEntry.objects.get(learner=learner, kind="classroom").minutes == 45
+    client.get(reverse("credits:my_hours"))
+    assert LedgerEntry.objects.filter(learner=learner).count() == 1
