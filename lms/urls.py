@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from credits import certification_urls, certification_views
 from credits.api import api as study_api
 
 from . import views
@@ -27,6 +28,19 @@ urlpatterns = [
     ),
     path("learn/", include("courses.urls")),
     path("hours/", include("credits.urls")),
+    path("certificates/", include(certification_urls.learner_urls)),
+    path("review/", include(certification_urls.review_urls)),
+    path("verify/<str:public_id>/", certification_views.verify, name="verify"),
+    path(
+        "credentials/issuers/<int:org_id>",
+        certification_views.issuer_profile,
+        name="credential_issuer",
+    ),
+    path(
+        "credentials/issuers/<int:org_id>/status/<int:list_id>",
+        certification_views.status_list,
+        name="credential_status_list",
+    ),
     path("api/", study_api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

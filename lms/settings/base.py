@@ -255,3 +255,14 @@ STUDY_REPORT_MAX_BYTES = 16_384
 STUDY_REPORT_MAX_INTERVALS = 200
 STUDY_ATTENTION_MEAN_SECONDS = env.int("STUDY_ATTENTION_MEAN_SECONDS", default=600)
 STUDY_ATTENTION_ANSWER_SECONDS = 60
+
+# --- Certificates as signed Open Badges 3.0 credentials.
+# The Ed25519 key, as a private Multikey ("z3u2..."); without it, a key file is used, made
+# on first use only in development (DEBUG), so production never silently changes its key.
+CREDENTIAL_SIGNING_KEY = env("CREDENTIAL_SIGNING_KEY", default="")
+CREDENTIAL_KEY_FILE = Path(
+    env("CREDENTIAL_KEY_FILE", default=str(BASE_DIR / "var" / "credential-signing-key"))
+)
+# The https origin credentials name as theirs; ids must not change once issued.
+CREDENTIAL_BASE_URL = env("CREDENTIAL_BASE_URL", default=WAGTAILADMIN_BASE_URL)
+CREDENTIAL_STATUS_LIST_RESOLVER = "credits.certificates.resolve_status_list"

@@ -33,3 +33,7 @@ WHITENOISE_USE_FINDERS = True
 MEDIA_PIPELINE_UPLOAD_DIR = Path(tempfile.gettempdir()) / "nightschool-test" / "uploads"
 MEDIA_PIPELINE_WORK_DIR = Path(tempfile.gettempdir()) / "nightschool-test" / "transcode"
 MEDIA_PIPELINE_STALL_TIMEOUT_S = 30
+
+# A fixed test key: the published W3C test vector's, never used outside tests.
+CREDENTIAL_SIGNING_KEY = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
+CREDENTIAL_BASE_URL = "https://nightschool.example"

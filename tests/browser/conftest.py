@@ -59,3 +59,32 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_root(request):
+    """Transactional tests empty every table between tests, Wagtail's root page, root
+    collection, locale and default site included (migrations made them); browser tests put
+    them back as those migrations did."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Collection, Locale, Page, Site
+
+    ContentType.objects.clear_cache()  # ids change when the tables are emptied and refilled
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.get_children().first()
+    if home is None:
+        home = root.add_child(instance=Page(title="Night School", slug="home"))
+    if not Site.objects.exists():
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    yield

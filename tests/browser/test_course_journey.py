@@ -13,7 +13,10 @@ from tests.browser.conftest import screenshot
 from tests.courses.conftest import make_course, make_school
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def log_in(page, live_server, user, client):

@@ -1,0 +1,155 @@
+"""Certificates as Open Badges 3.0 credentials: issued, served, and their status list.
+
+The pure credential layer lives in ``credits.credentials``; this module gives it what the
+database knows: programmes, certificates and revocations.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django.utils import timezone
+
+from .credentials import keys
+from .credentials.builder import (
+    AchievementDefinition,
+    build_achievement_credential,
+    issuer_url,
+    status_list_url,
+)
+from .credentials.multikey import verification_method_id
+from .credentials.signing import sign_credential
+from .credentials.status_list import MIN_BITS, build_status_list_credential
+from .models import Certificate, CertificationProgramme
+
+# One status list per issuer and block of 131,072 certificates.
+LIST_SIZE = MIN_BITS
+
+
+def status_list_id_for(index: int) -> int:
+    return index // LIST_SIZE + 1
+
+
+def _achievement(programme: CertificationProgramme) -> AchievementDefinition:
+    occupation = programme.occupation
+    criteria = (
+        f"{programme.class_hours_required} class hours of study "
+        f"({programme.minutes_per_class_hour} minutes each) within {programme.window_months} "
+        f"months, recorded in the Night School ledger and checked by {programme.issuer.name}"
+    )
+    if occupation:
+        criteria += f"; occupation {occupation.code} {occupation.name_zh}"
+    return AchievementDefinition(
+        slug=f"programme-{programme.pk}",
+        name=f"{programme.name_zh} / {programme.name_en}"
+        if programme.name_en
+        else programme.name_zh,
+        description=programme.description or programme.name_zh,
+        criteria=criteria,
+        class_hours_required=Decimal(programme.class_hours_required),
+    )
+
+
+def _start_of(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
+    if day is None:
+        return fallback
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+
+
+def certificate_sign(*, certificate: Certificate) -> dict:
+    """Build and sign the certificate's credential with the platform key."""
+    programme = certificate.programme
+    base = keys.base_url()
+    issued = certificate.issued_at
+    local_list = status_list_id_for(certificate.status_index)
+    document = build_achievement_credential(
+        base_url=base,
+        public_id=certificate.public_id,
+        org_id=programme.issuer_id,
+        issuer_name=programme.issuer.name,
+        achievement=_achievement(programme),
+        minutes=certificate.minutes,
+        minutes_per_class_hour=programme.minutes_per_class_hour,
+        activity_start=_start_of(certificate.activity_start, issued),
+        activity_end=_start_of(certificate.activity_end, issued),
+        valid_from=issued,
+        valid_until=certificate.valid_until,
+        recipient_identifier=f"{base}/learners/{certificate.learner_id}",
+        recipient_name=certificate.learner.real_name or None,
+        status_list=status_list_url(base, programme.issuer_id, local_list),
+        status_index=certificate.status_index % LIST_SIZE,
+        name=f"{programme.name_zh} · {certificate.number}",
+    )
+    issuer = issuer_url(base, programme.issuer_id)
+    return sign_credential(
+        document,
+        private_key=keys.signing_key(),
+        verification_method=keys.verification_method(issuer),
+        created=issued,
+    )
+
+
+def issuer_profile(*, org) -> dict:
+    """The issuer's public profile, with the key that verifies its credentials."""
+    issuer = issuer_url(keys.base_url(), org.pk)
+    public = keys.public_multikey()
+    return {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            "https://w3id.org/security/multikey/v1",
+        ],
+        "id": issuer,
+        "type": ["Profile"],
+        "name": org.name,
+        "verificationMethod": [
+            {
+                "id": verification_method_id(issuer, public),
+                "type": "Multikey",
+                "controller": issuer,
+                "publicKeyMultibase": public,
+            }
+        ],
+        "assertionMethod": [verification_method_id(issuer, public)],
+    }
+
+
+def status_list_credential(*, org_id: int, list_id: int, now: dt.datetime | None = None) -> dict:
+    """The signed revocation list for one issuer, as of now."""
+    first = (list_id - 1) * LIST_SIZE
+    revoked = Certificate.objects.filter(
+        programme__issuer_id=org_id,
+        revoked_at__isnull=False,
+        status_index__gte=first,
+        status_index__lt=first + LIST_SIZE,
+    ).values_list("status_index", flat=True)
+    base = keys.base_url()
+    issuer = issuer_url(base, org_id)
+    # Valid from a little before now, so a verifier whose clock runs slightly behind ours
+    # does not reject a list made this very second.
+    since = (now or timezone.now()).replace(microsecond=0) - dt.timedelta(minutes=5)
+    document = build_status_list_credential(
+        url=status_list_url(base, org_id, list_id),
+        issuer_id=issuer,
+        set_indexes=[index - first for index in revoked],
+        valid_from=since,
+    )
+    return sign_credential(
+        document,
+        private_key=keys.signing_key(),
+        verification_method=keys.verification_method(issuer),
+        created=since,
+    )
+
+
+STATUS_URL = re.compile(r"/credentials/issuers/(?P<org>\d+)/status/(?P<list>\d+)$")
+
+
+def resolve_status_list(url: str) -> dict | None:
+    """For verification on this platform: our own status lists, straight from the database."""
+    if not url.startswith(keys.base_url() + "/"):
+        return None
+    match = STATUS_URL.search(url)
+    if match is None:
+        return None
+    return status_list_credential(org_id=int(match["org"]), list_id=int(match["list"]))

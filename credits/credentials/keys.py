@@ -1,0 +1,109 @@
+"""The platform's Ed25519 credential-signing key: the only module of this package that
+reads Django settings.
+
+Settings (all optional until the platform issues credentials for real):
+
+- ``CREDENTIAL_SIGNING_KEY``: the private key as a Multikey (``z3u2…``), for production,
+  where it comes from the environment like any secret;
+- ``CREDENTIAL_KEY_FILE``: where to keep a key otherwise (default
+  ``BASE_DIR/var/credential-signing-key``). With ``DEBUG`` on, a missing file is created
+  with a fresh key, readable by its owner only. Outside development a missing key is an
+  error rather than a silently new key: a new key would orphan every certificate signed
+  with the old one;
+- ``CREDENTIAL_BASE_URL``: the https origin credentials are issued under (defaults to
+  ``WAGTAILADMIN_BASE_URL``); only key ids under it resolve to the platform key.
+
+Key ids follow ``{issuer_id}#{publicKeyMultibase}`` (``multikey.verification_method_id``).
+"""
+
+import logging
+import os
+import stat
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from credits.credentials.multikey import (
+    InvalidMultikey,
+    private_key_from_multikey,
+    private_key_to_multikey,
+    public_key_bytes_from_multikey,
+    public_key_to_multikey,
+    verification_method_id,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _key_file() -> Path:
+    default = Path(settings.BASE_DIR) / "var" / "credential-signing-key"
+    return Path(getattr(settings, "CREDENTIAL_KEY_FILE", default))
+
+
+def base_url() -> str:
+    configured = getattr(settings, "CREDENTIAL_BASE_URL", None) or settings.WAGTAILADMIN_BASE_URL
+    return configured.rstrip("/")
+
+
+@lru_cache(maxsize=4)
+def _load(configured: str | None, path: Path, may_create: bool) -> Ed25519PrivateKey:
+    if configured:
+        try:
+            return private_key_from_multikey(configured.strip())
+        except InvalidMultikey as error:
+            raise ImproperlyConfigured(f"CREDENTIAL_SIGNING_KEY: {error}") from error
+    if not path.exists():
+        if not may_create:
+            raise ImproperlyConfigured(
+                f"No credential signing key: set CREDENTIAL_SIGNING_KEY or create {path}."
+            )
+        _create_key_file(path)
+    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        logger.warning("Credential signing key %s is readable by other users.", path)
+    try:
+        return private_key_from_multikey(path.read_text(encoding="ascii").strip())
+    except (InvalidMultikey, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"{path} does not hold an Ed25519 Multikey: {error}") from error
+
+
+def _create_key_file(path: Path) -> None:
+    """O_EXCL so that two processes starting together cannot each write a different key."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(private_key_to_multikey(Ed25519PrivateKey.generate()) + "\n")
+    logger.info("Generated a development credential signing key in %s.", path)
+
+
+def signing_key() -> Ed25519PrivateKey:
+    return _load(
+        getattr(settings, "CREDENTIAL_SIGNING_KEY", None) or None,
+        _key_file(),
+        bool(settings.DEBUG),
+    )
+
+
+def public_multikey() -> str:
+    return public_key_to_multikey(signing_key().public_key())
+
+
+def verification_method(issuer_id: str) -> str:
+    return verification_method_id(issuer_id, public_multikey())
+
+
+def resolve_platform_key(method: str) -> bytes | None:
+    """Key resolver for ``verify_credential``: the platform's public key, for key ids of
+    the form ``{base}/credentials/issuers/{org}#{our publicKeyMultibase}`` only."""
+    controller, _, fragment = method.partition("#")
+    if not controller.startswith(f"{base_url()}/credentials/issuers/"):
+        return None
+    if fragment != public_multikey():
+        return None
+    return public_key_bytes_from_multikey(fragment)
