@@ -9,6 +9,7 @@ from django.db import transaction
 
 from courses.demo.content import load_demo_courses
 from courses.services import enrolment_join
+from credits.demo import load_demo_programmes
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_get_or_create, user_create
 
@@ -69,6 +70,7 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
             employer=station,
         )
     courses = load_demo_courses(school_org=school, station=station, with_videos=with_videos)
+    load_demo_programmes(evaluator=evaluator)
     enrolment_join(learner=learner, course=courses[0])
     return [
         DemoLogin(

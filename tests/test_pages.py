@@ -56,9 +56,19 @@ def test_every_page_offers_the_language_switch_without_javascript(client):
 
 def test_demo_loads_twice_without_duplicates_and_its_logins_work(client, sms_outbox):
     call_command("load_demo", "--without-videos", verbosity=0)
-    counts = (User.objects.count(), Organisation.objects.count())
+    from courses.models import CoursePage, LessonPage
+    from credits.models import CertificationProgramme
+
+    def counts():
+        return [
+            m.objects.count()
+            for m in (User, Organisation, CoursePage, LessonPage, CertificationProgramme)
+        ]
+
+    before = counts()
     call_command("load_demo", "--without-videos", verbosity=0)
-    assert (User.objects.count(), Organisation.objects.count()) == counts
+    assert counts() == before
+    assert before[2:] == [3, 15, 1]
 
     from lms.demo import DEMO_PASSWORD
 

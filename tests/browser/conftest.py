@@ -87,4 +87,25 @@ def _wagtail_root(request):
         home = root.add_child(instance=Page(title="Night School", slug="home"))
     if not Site.objects.exists():
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    _ledger_triggers(on=True)
     yield
+    _ledger_triggers(on=False)
+
+
+def _ledger_triggers(*, on: bool) -> None:
+    """The ledger's append-only triggers stop Django emptying the tables after a transactional
+    test on SQLite (PostgreSQL empties them with TRUNCATE, which they do not block). They are
+    lifted only for that clean-up and put back before the next test."""
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("credits.migrations.0002_ledger_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_DOWN:
+            cursor.execute(statement)
+        if on:
+            for statement in migration.SQLITE_UP:
+                cursor.execute(statement)

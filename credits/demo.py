@@ -1,0 +1,31 @@
+"""The demo's certification programme, so a newcomer sees progress toward a certificate."""
+
+from django.db import transaction
+
+from courses.models import CoursePage, Occupation
+from lms.accounts.models import Organisation
+
+from .models import CertificationProgramme
+
+
+@transaction.atomic
+def load_demo_programmes(*, evaluator: Organisation) -> list[CertificationProgramme]:
+    courier = Occupation.objects.filter(code="4-02-07-08").first()
+    programme, created = CertificationProgramme.objects.get_or_create(
+        name_zh="快递员（五级）职业技能学时证明",
+        issuer=evaluator,
+        defaults={
+            "name_en": "Courier (level 5) class-hours certificate",
+            "occupation": courier,
+            "level": "5",
+            "description": "证明持证人完成快递员五级培训规定的学时与课程。",
+            "class_hours_required": 6,
+            "occupation_class_hours": 4,
+            "window_months": 24,
+            "assessment": CertificationProgramme.Assessment.COURSE_QUIZ,
+            "validity_years": 3,
+        },
+    )
+    if created:
+        programme.required_courses.set(CoursePage.objects.filter(slug="courier-basic"))
+    return [programme]
