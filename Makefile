@@ -57,7 +57,8 @@ format: $(VENV)/.installed-dev ## Format the code with ruff
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.installed-dev ## Extract and compile translations
-	cd lms && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore '*/tests/*'
-	$(PY) manage.py compilemessages --ignore .venv
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'tests/*' \
+	  --ignore 'var/*' --ignore 'benchmarks/*' --ignore 'deploy/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 .PHONY: help install install-dev setup run test lint format messages
