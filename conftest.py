@@ -34,3 +34,61 @@ def _clear_cache(request):
 
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(request):
+    """Put back what migrations made and a transactional test's flush removed.
+
+    Tests with ``transaction=True`` end by emptying every table: Wagtail's root page, root
+    collection, locale and default site go, and so would they for every test after. On SQLite,
+    the ledger's append-only triggers (which also block that emptying) are lifted for the
+    flush and restored here. Tests without a database are left alone.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not _django_active(request):
+        yield
+        return
+    transactional = marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    _ensure_wagtail_rows()
+    _ledger_triggers(on=True)
+    yield
+    if transactional:
+        _ledger_triggers(on=False)
+
+
+def _ensure_wagtail_rows() -> None:
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from wagtail.models import Collection, Locale, Page, Site
+
+    if Page.get_first_root_node() is not None and Site.objects.exists():
+        return
+    ContentType.objects.clear_cache()  # ids change when the tables are emptied and refilled
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.get_children().first() or root.add_child(
+        instance=Page(title="Night School", slug="home")
+    )
+    if not Site.objects.exists():
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+
+
+def _ledger_triggers(*, on: bool) -> None:
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("credits.migrations.0002_ledger_append_only")
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_DOWN:
+            cursor.execute(statement)
+        if on:
+            for statement in migration.SQLITE_UP:
+                cursor.execute(statement)

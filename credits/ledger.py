@@ -4,6 +4,7 @@ The hash covers every field that gives an entry its meaning, plus the previous e
 so changing any past entry (or removing one) breaks every hash after it.
 """
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
@@ -23,7 +24,8 @@ def entry_content(entry) -> dict:
         "reference": entry.reference,
         "reason": entry.reason,
         "actor": entry.actor_id,
-        "created_at": entry.created_at.isoformat(timespec="microseconds"),
+        # In UTC: the database hands times back in UTC whatever zone they were written in.
+        "created_at": entry.created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
     }
 
 

@@ -41,6 +41,12 @@ class WatchSession(models.Model):
     refused_seconds = models.FloatField(default=0)
     position = models.FloatField(default=0)
     attention_blocked = models.BooleanField(default=False)
+    # What the lesson and its course said when the session began, so that each report needs
+    # no page or video lookups: the recording's length, the fastest rate that counts, and
+    # whether the course asks attention checks.
+    duration = models.FloatField(default=0)
+    max_rate = models.FloatField(default=1)
+    attention_checks = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-started_at"]
@@ -154,7 +160,7 @@ class DailyStudy(models.Model):
 
 class AttentionCheck(models.Model):
     session = models.ForeignKey(
-        WatchSession, on_delete=models.PROTECT, related_name="attention_checks"
+        WatchSession, on_delete=models.PROTECT, related_name="attention_checks_made"
     )
     number = models.PositiveSmallIntegerField()
     issued_at = models.DateTimeField()

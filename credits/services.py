@@ -183,8 +183,10 @@ def study_session_start(
         or learner.role != User.Role.LEARNER
     ):
         raise ReportRefused(403, "not_open", _("This lesson is not open to you."))
-    if lesson_media_duration(lesson=lesson) is None:
+    duration = lesson_media_duration(lesson=lesson)
+    if duration is None:
         raise ReportRefused(400, "no_recording", _("This lesson has no recording to track."))
+    course = lesson.get_parent().specific
     session = WatchSession.objects.create(
         id=uuid.uuid4(),
         learner=learner,
@@ -192,13 +194,16 @@ def study_session_start(
         started_at=now,
         last_report_at=now,
         user_agent=user_agent[:300],
+        duration=duration,
+        max_rate=float(course.max_playback_rate),
+        attention_checks=course.attention_checks,
     )
     progress = LessonProgress.objects.filter(learner=learner, lesson=lesson).first()
     return session, progress
 
 
 def _overdue_checks(session: WatchSession, now: dt.datetime) -> None:
-    missed = session.attention_checks.filter(
+    missed = session.attention_checks_made.filter(
         answered_at__isnull=True, passed__isnull=True, due_at__lt=now
     )
     if missed.update(passed=False):
@@ -206,7 +211,7 @@ def _overdue_checks(session: WatchSession, now: dt.datetime) -> None:
 
 
 def _maybe_issue_check(session: WatchSession, credited: float, now, rng) -> AttentionCheck | None:
-    pending = session.attention_checks.filter(passed__isnull=True).first()
+    pending = session.attention_checks_made.filter(passed__isnull=True).first()
     if pending:
         return pending
     mean = settings.STUDY_ATTENTION_MEAN_SECONDS
@@ -230,6 +235,15 @@ class _Rng:
         return secrets.randbelow(n)
 
 
+def _locked(model, **lookup):
+    """The row for ``lookup``, locked; made first if it does not exist yet (one query usually)."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        model.objects.get_or_create(**lookup)
+        row = model.objects.select_for_update().get(**lookup)
+    return row
+
+
 @transaction.atomic
 def study_report(
     *,
@@ -243,21 +257,21 @@ def study_report(
     now: dt.datetime | None = None,
     rng=None,
 ) -> ReportResult:
-    """Take one progress report and credit what it honestly can."""
+    """Take one progress report and credit what it honestly can.
+
+    The learner's clock row is locked first, so a learner's reports are taken one at a time
+    whatever tab or device they come from; the rest reads what the session noted at its start.
+    """
     now = now or timezone.now()
     rng = rng or _Rng()
-    clock, _created = StudyClock.objects.get_or_create(learner=learner)
-    clock = StudyClock.objects.select_for_update().get(
-        pk=clock.pk
-    )  # one report per learner at a time
+    clock = _locked(StudyClock, learner=learner)
     session = WatchSession.objects.select_for_update().filter(pk=session_id).first()
     if session is None or session.learner_id != learner.pk:
         raise ReportRefused(403, "unknown_session", _("This watch session is not yours."))
     if session.lesson_id != lesson_id:
         raise ReportRefused(400, "wrong_lesson", _("This watch session belongs to another lesson."))
-    lesson = session.lesson
-    duration = lesson_media_duration(lesson=lesson)
-    result = ReportResult(duration=duration or 0.0)
+    duration = session.duration
+    result = ReportResult(duration=duration)
     claimed = iv.normalise(played)
 
     if ProgressReport.objects.filter(session=session, seq=seq).exists():
@@ -270,16 +284,15 @@ def study_report(
 
     clipped = iv.clip(claimed, duration)
     _refuse(result, RefusalReason.OUT_OF_RANGE, iv.total(claimed) - iv.total(clipped))
-
-    progress, _created = LessonProgress.objects.get_or_create(
-        learner=learner, lesson=lesson, defaults={"updated_at": now}
-    )
-    progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
+    progress = LessonProgress.objects.select_for_update().filter(
+        learner=learner, lesson_id=lesson_id
+    ).first() or LessonProgress(learner=learner, lesson_id=lesson_id, updated_at=now)
     new = iv.subtract(clipped, progress.watched)
     new_seconds = iv.total(new)
 
-    _overdue_checks(session, now)
-    rate = float(lesson.get_parent().specific.max_playback_rate)
+    if session.attention_checks:
+        _overdue_checks(session, now)
+    rate = session.max_rate
     idle = settings.STUDY_IDLE_LIMIT_SECONDS
     own_gap = max(0.0, (now - session.last_report_at).total_seconds())
     window_start = max(session.last_report_at, clock.credited_until or session.last_report_at)
@@ -290,27 +303,25 @@ def study_report(
     credit = 0.0
     if session.attention_blocked:
         _refuse(result, RefusalReason.ATTENTION_CHECK_FAILED, new_seconds)
-    else:
+    elif new_seconds > 0:
         credit = min(new_seconds, budget)
         over = new_seconds - credit
         if over > 0:
             parallel = max(0.0, min(new_seconds, budget_alone) - credit)
             _refuse(result, RefusalReason.PARALLEL_SESSION, parallel)
-            rest = over - parallel
             reason = (
                 RefusalReason.IDLE_GAP if own_gap > idle else RefusalReason.FASTER_THAN_REAL_TIME
             )
-            _refuse(result, reason, rest)
-        day = timezone.localdate(now)
-        daily, _created = DailyStudy.objects.get_or_create(learner=learner, day=day)
-        daily = DailyStudy.objects.select_for_update().get(pk=daily.pk)
-        cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
-        room = max(0.0, cap - daily.credited_seconds)
-        if credit > room:
-            _refuse(result, RefusalReason.DAILY_CAP, credit - room)
-            credit = room
-        daily.credited_seconds += credit
-        daily.save(update_fields=["credited_seconds"])
+            _refuse(result, reason, over - parallel)
+        if credit > 0:
+            daily = _locked(DailyStudy, learner=learner, day=timezone.localdate(now))
+            cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
+            room = max(0.0, cap - daily.credited_seconds)
+            if credit > room:
+                _refuse(result, RefusalReason.DAILY_CAP, credit - room)
+                credit = room
+            daily.credited_seconds += credit
+            daily.save(update_fields=["credited_seconds"])
 
     taken, _rest = iv.take(new, credit)
     report = ProgressReport.objects.create(
@@ -322,15 +333,17 @@ def study_report(
         new_seconds=new_seconds,
         credited_seconds=credit,
     )
-    for reason, seconds in result.refused.items():
-        RefusedTime.objects.create(
-            session=session, report=report, reason=reason, seconds=seconds, at=now
+    if result.refused:
+        RefusedTime.objects.bulk_create(
+            RefusedTime(session=session, report=report, reason=reason, seconds=seconds, at=now)
+            for reason, seconds in result.refused.items()
         )
 
-    progress.watched = [list(span) for span in iv.union(progress.watched, taken)]
-    progress.watched_seconds = iv.total(progress.watched)
-    progress.credited_seconds += credit
-    if position is not None and 0 <= position <= (duration or 0):
+    if taken:
+        progress.watched = [list(span) for span in iv.union(progress.watched, taken)]
+        progress.watched_seconds = iv.total(progress.watched)
+        progress.credited_seconds += credit
+    if position is not None and 0 <= position <= duration:
         progress.position = position
         session.position = position
     progress.updated_at = now
@@ -344,15 +357,15 @@ def study_report(
         )
         clock.save(update_fields=["credited_until"])
 
-    threshold = settings.STUDY_COMPLETION_THRESHOLD * (duration or 0)
+    threshold = settings.STUDY_COMPLETION_THRESHOLD * duration
     if progress.completed_at is None and duration and progress.watched_seconds >= threshold:
         progress.completed_at = now
         result.completed = _credit_lesson(
-            learner=learner, lesson=lesson, progress=progress, now=now
+            learner=learner, lesson=session.lesson, progress=progress, now=now
         )
-    progress.save()
+    progress.save()  # a first row is made under the learner's clock lock, so never twice
 
-    if lesson.get_parent().specific.attention_checks and event != "pagehide":
+    if session.attention_checks and event != "pagehide":
         check = _maybe_issue_check(session, credit, now, rng)
         if check:
             result.attention = {
@@ -360,7 +373,16 @@ def study_report(
                 "number": check.number,
                 "due_in": max(0, int((check.due_at - now).total_seconds())),
             }
-    session.save()
+    session.save(
+        update_fields=[
+            "position",
+            "credited_seconds",
+            "refused_seconds",
+            "last_report_at",
+            "last_seq",
+            "attention_blocked",
+        ]
+    )
     result.credited = credit
     result.watched = progress.watched_seconds
     return result

@@ -119,3 +119,14 @@ def test_classroom_attendance_banks_the_time_present_once(video_course):
     assert entry.minutes == 70  # from the session's start, not from the early check-in
     assert services.ledger_credit_attendance(attendance=attendance) is None
     assert LedgerEntry.objects.filter(kind="classroom").count() == 1
+
+
+def test_an_entry_written_with_a_local_time_still_verifies_once_read_back():
+    from zoneinfo import ZoneInfo
+
+    learner = UserFactory()
+    shanghai = timezone.now().astimezone(ZoneInfo("Asia/Shanghai"))
+    services.ledger_append(
+        learner=learner, kind="assessment", minutes=30, reference="exam-1", now=shanghai
+    )
+    call_command("verify_ledger")

@@ -34,19 +34,29 @@
     });
   }
   function current(event) {
+    if (video) {  /* read the element itself: the player's events come only every few seconds */
+      played = mergeRanges(played, ranges(video.played));
+      position = video.currentTime || position;
+    }
     seq += 1;
     return { session: session, seq: seq, lesson: lesson, played: played, position: position, event: event };
   }
 
+  var inflight = Promise.resolve();
+
+  /* Reports go one at a time, in order: on a weak link they would otherwise race each other,
+   * and the server would see the later one first. */
   function send(event) {
     if (!session) return;
     var report = current(event);
     store(report);
-    post("/study/reports", report).then(function (result) {
-      store(null);
-      root.dispatchEvent(new CustomEvent("nightschool:credited", { bubbles: true, detail: result.data }));
-      if (result.data && result.data.attention) ask(result.data.attention);
-    }).catch(function () { /* kept in localStorage; sent again when the connection returns */ });
+    inflight = inflight.then(function () {
+      return post("/study/reports", report).then(function (result) {
+        store(null);
+        root.dispatchEvent(new CustomEvent("nightschool:credited", { bubbles: true, detail: result.data }));
+        if (result.data && result.data.attention) ask(result.data.attention);
+      }).catch(function () { /* kept in localStorage; sent again when the connection returns */ });
+    });
   }
 
   function flushPending() {
@@ -109,7 +119,8 @@
     if (name === "play") {
       playing = true;
       if (!timer) timer = setInterval(function () { if (playing) send("progress"); }, EVERY_MS);
-    } else if (name === "pause" || name === "ended") {
+    } else if (name === "ended" || (name === "pause" && !(video && video.ended))) {
+      /* At the end a video fires pause, then ended: one report is enough. */
       playing = false;
       send(name);
     } else if (name === "seeked") {
