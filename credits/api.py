@@ -21,7 +21,7 @@ from pydantic import ValidationError, field_validator
 from courses.models import LessonPage
 
 from . import services
-from .xapi import statements_for_learner
+from .xapi import statements_for_course, statements_for_learner
 
 api = NinjaAPI(
     title="Night School study API",
@@ -190,6 +190,20 @@ xapi = Router(tags=["xAPI"])
 def my_statements(request):
     """This learner's learning records as xAPI statements (cmi5 completion, video profile)."""
     return statements_for_learner(learner=request.user, base_url=request.build_absolute_uri("/"))
+
+
+@xapi.get("/courses/{course_id}/statements", response={200: list[dict], 403: Problem})
+def course_statements(request, course_id: int):
+    """A course's learning records, for its school's instructors and administrators."""
+    from courses.models import CoursePage
+    from courses.selectors import user_may_teach_course
+
+    course = get_object_or_404(CoursePage, pk=course_id)
+    if not user_may_teach_course(user=request.user, course_id=course.pk):
+        return Status(403, {"code": "forbidden", "message": "Not a course you teach."})
+    return Status(
+        200, statements_for_course(course=course, base_url=request.build_absolute_uri("/"))
+    )
 
 
 api.add_router("/study", study)

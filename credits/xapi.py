@@ -58,19 +58,25 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-def statements_for_learner(*, learner, base_url: str) -> list[dict]:
-    """Every watch report and every completed lesson of one learner, oldest first."""
+def statements_for_learner(*, learner, base_url: str, lesson_ids=None) -> list[dict]:
+    """Every watch report and every completed lesson of one learner, oldest first; only of
+    the given lessons when ``lesson_ids`` is given (a course's export)."""
     actor = _actor(learner, base_url)
     statements: list[dict] = []
-    durations = {
-        p.lesson_id: p
-        for p in LessonProgress.objects.filter(learner=learner).select_related("lesson")
-    }
+    progress_rows = LessonProgress.objects.filter(learner=learner).select_related("lesson")
     reports = (
         ProgressReport.objects.filter(session__learner=learner)
         .select_related("session__lesson")
         .order_by("received_at", "id")
     )
+    completions = LedgerEntry.objects.filter(learner=learner, kind="lesson").select_related(
+        "lesson"
+    )
+    if lesson_ids is not None:
+        progress_rows = progress_rows.filter(lesson_id__in=lesson_ids)
+        reports = reports.filter(session__lesson_id__in=lesson_ids)
+        completions = completions.filter(lesson_id__in=lesson_ids)
+    durations = {p.lesson_id: p for p in progress_rows}
     for report in reports:
         lesson = report.session.lesson
         verb = EVENT_VERB.get(report.event, "played")
@@ -136,6 +142,29 @@ def statements_for_learner(*, learner, base_url: str) -> list[dict]:
                 },
                 "timestamp": _stamp(entry.created_at),
             }
+        )
+    statements.sort(key=lambda s: s["timestamp"])
+    return statements
+
+
+def statements_for_course(*, course, base_url: str) -> list[dict]:
+    """The learning records of everyone who studied a course's lessons."""
+    from courses.models import LessonPage
+
+    from .models import WatchSession
+
+    lesson_ids = list(LessonPage.objects.child_of(course).values_list("pk", flat=True))
+    learner_ids = (
+        WatchSession.objects.filter(lesson_id__in=lesson_ids)
+        .values_list("learner_id", flat=True)
+        .distinct()
+    )
+    from lms.accounts.models import User
+
+    statements: list[dict] = []
+    for learner in User.objects.filter(pk__in=learner_ids).order_by("pk"):
+        statements.extend(
+            statements_for_learner(learner=learner, base_url=base_url, lesson_ids=lesson_ids)
         )
     statements.sort(key=lambda s: s["timestamp"])
     return statements

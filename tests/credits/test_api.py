@@ -181,3 +181,29 @@ def test_xapi_statements_follow_the_video_profile_and_cmi5(signed_in, learner, l
     again = signed_in.get(reverse("credits:xapi"))
     assert again["Content-Disposition"].startswith("attachment")
     assert [s["id"] for s in json.loads(again.content)] == [s["id"] for s in statements]
+
+
+def test_a_course_export_is_for_its_instructors_only(client, learner, lesson, video_course):
+    from credits import services
+    from tests.credits.conftest import at
+    from tests.factories import InstructorFactory
+
+    session, _ = services.study_session_start(learner=learner, lesson=lesson, now=at(0))
+    services.study_report(
+        learner=learner,
+        session_id=session.pk,
+        seq=1,
+        lesson_id=lesson.pk,
+        played=[(0, 30)],
+        now=at(30),
+    )
+    url = f"/api/xapi/courses/{video_course.pk}/statements"
+    school = video_course.get_parent().specific
+    teacher = InstructorFactory(organisation=school.organisation)
+    client.force_login(teacher)
+    statements = client.get(url).json()
+    assert statements and statements[0]["actor"]["account"]["name"] == str(learner.pk)
+    client.force_login(learner)
+    assert client.get(url).status_code == 403
+    client.force_login(InstructorFactory())
+    assert client.get(url).status_code == 403
