@@ -30,7 +30,7 @@ def setup_django(db_path: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def world():
+def world(lessons: int):
     from django.utils import timezone
 
     from courses import services as course_services
@@ -52,7 +52,7 @@ def world():
         assessment_type="quiz",
         participation_form="online",
         schedule_weekdays="0123456",
-        first_cycle_starts=timezone.localdate() - dt.timedelta(days=1),
+        first_cycle_starts=timezone.localdate() - dt.timedelta(days=lessons + 1),
         session_time=dt.time(0, 0),
     )
     school.add_child(instance=course)
@@ -60,39 +60,46 @@ def world():
     asset = VideoAsset.objects.create(
         title="讲座", original="videos/x.mp4", status="ready", published_run=1, duration=36_000
     )
-    lesson = LessonPage(
-        title="第1课", body=[("video", {"video": asset, "captions": None, "chapters": []})]
-    )
-    course.add_child(instance=lesson)
-    lesson.save_revision().publish()
+    for number in range(1, lessons + 1):
+        lesson = LessonPage(
+            title=f"第{number}课",
+            body=[("video", {"video": asset, "captions": None, "chapters": []})],
+        )
+        course.add_child(instance=lesson)
+        lesson.save_revision().publish()
     course = CoursePage.objects.get(pk=course.pk)
     course_services.cycles_roll_ahead(course=course)
     learners = []
     for n in range(2):
         learner = User.objects.create(username=f"l{n}", phone=f"+8613800000{n:03d}", role="learner")
         course_services.enrolment_join(
-            learner=learner, course=course, now=timezone.now() - dt.timedelta(hours=30)
+            learner=learner, course=course, now=timezone.now() - dt.timedelta(days=lessons + 2)
         )
         learners.append(learner)
-    return LessonPage.objects.get(pk=lesson.pk), learners
+    return list(LessonPage.objects.child_of(course).order_by("path")), learners
 
 
-def give_history(learner, lesson, history: int, start: dt.datetime) -> None:
-    """Thousands of earlier reports, and a watch history broken into hundreds of pieces."""
+def give_history(learner, lessons, history: int, start: dt.datetime) -> int:
+    """Months of study: thousands of earlier reports spread over the course's lessons, each
+    lesson's watch history broken into pieces (seeking about). Returns pieces per lesson."""
     from credits import services
 
-    session, _ = services.study_session_start(learner=learner, lesson=lesson, now=start)
+    sessions = {
+        lesson.pk: services.study_session_start(learner=learner, lesson=lesson, now=start)[0]
+        for lesson in lessons
+    }
     for seq in range(1, history + 1):
-        t = start + dt.timedelta(seconds=10 * seq)
-        piece = 20.0 * seq
+        lesson = lessons[seq % len(lessons)]
+        piece = 20.0 * (seq // len(lessons))
         services.study_report(
             learner=learner,
-            session_id=session.pk,
+            session_id=sessions[lesson.pk].pk,
             seq=seq,
             lesson_id=lesson.pk,
             played=[(piece, piece + 5)],
-            now=t,
+            now=start + dt.timedelta(seconds=10 * seq),
         )
+    return history // len(lessons)
 
 
 def time_reports(learner, lesson, count: int, start: dt.datetime) -> tuple[float, int]:
@@ -121,14 +128,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=300)
     parser.add_argument("--history", type=int, default=3000)
+    parser.add_argument("--lessons", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
         from django.utils import timezone
 
-        lesson, (fresh, veteran) = world()
+        lessons, (fresh, veteran) = world(args.lessons)
+        lesson = lessons[0]
         start = timezone.now() - dt.timedelta(hours=26)
-        give_history(veteran, lesson, args.history, start)
+        pieces = give_history(veteran, lessons, args.history, start)
+        print(
+            f"history: {args.history} reports over {len(lessons)} lessons, "
+            f"about {pieces} watched pieces in each"
+        )
         later = start + dt.timedelta(hours=12)
         base_ms, base_mem = time_reports(fresh, lesson, args.reports, later)
         vet_ms, vet_mem = time_reports(veteran, lesson, args.reports, later)
