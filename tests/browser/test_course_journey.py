@@ -9,7 +9,7 @@ import pytest
 
 from courses import services
 from courses.models import Occupation
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.courses.conftest import make_course, make_school
 from tests.factories import UserFactory
 
@@ -19,14 +19,8 @@ pytestmark = [
 ]
 
 
-def log_in(page, live_server, user, client):
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-
-
 def test_learner_joins_mid_cycle_and_sees_tonight_and_when_missed_lessons_return(
-    live_server, phone, client
+    live_server, phone
 ):
     occupation = Occupation.objects.create(
         code="4-02-07-08", name_zh="快递员", urgent_shortage=True
@@ -42,7 +36,7 @@ def test_learner_joins_mid_cycle_and_sees_tonight_and_when_missed_lessons_return
     )
     services.cycles_roll_ahead(course=course)
     learner = UserFactory(real_name="张小明")
-    log_in(phone, live_server, learner, client)
+    log_in(phone.context, live_server, learner)
 
     phone.goto(live_server.url + "/courses/?demand=URGENT_SHORTAGE")
     phone.get_by_role("link", name=course.title).click()

@@ -8,20 +8,10 @@ import pytest
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import video_asset_create
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import InstructorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, user) -> None:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_lecture_plays_and_listen_only_is_remembered(live_server, phone, tmp_path):
@@ -29,7 +19,7 @@ def test_lecture_plays_and_listen_only_is_remembered(live_server, phone, tmp_pat
     asset = video_asset_create(title="夜间安全", source=source)  # transcoded inline on commit
     asset.refresh_from_db()
     assert asset.status == VideoAsset.Status.READY, asset.error_message
-    log_in(phone, live_server, InstructorFactory())
+    log_in(phone.context, live_server, InstructorFactory())
 
     phone.goto(f"{live_server.url}/admin/videos/{asset.pk}/")
     player = phone.locator("[data-nightschool-player]")

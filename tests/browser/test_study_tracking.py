@@ -12,7 +12,7 @@ from credits.models import LedgerEntry, LessonProgress, ProgressReport
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import video_asset_create
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.courses.conftest import lessons_of, make_course, make_school
 from tests.factories import UserFactory
 
@@ -20,16 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def log_in(page, live_server, user) -> None:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
 
 
 def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
@@ -56,7 +46,7 @@ def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
     lesson.save_revision().publish()
     learner = UserFactory(real_name="张小明")
     course_services.enrolment_join(learner=learner, course=course)
-    log_in(phone, live_server, learner)
+    log_in(phone.context, live_server, learner)
 
     phone.goto(live_server.url + lesson.url)
     phone.wait_for_function("document.querySelector('[data-study-tracker]')")
