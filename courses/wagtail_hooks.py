@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -57,10 +58,23 @@ class ClassroomSessionForm(WagtailAdminModelForm):
         self.fields["cycle"].queryset = Cycle.objects.filter(course__in=courses).select_related(
             "course"
         )
-        lesson_ids = [
-            lesson.pk for course in courses for lesson in LessonPage.objects.child_of(course)
+        within = Q(pk__in=[])
+        for course in courses:
+            within |= Q(path__startswith=course.path, depth=course.depth + 1)
+        self.fields["lesson"].queryset = LessonPage.objects.filter(within)  # one query
+
+    class Meta:
+        model = ClassroomSession
+        fields = [
+            "cycle",
+            "lesson",
+            "venue",
+            "venue_name",
+            "address",
+            "starts_at",
+            "ends_at",
+            "capacity",
         ]
-        self.fields["lesson"].queryset = LessonPage.objects.filter(pk__in=lesson_ids)
 
     def clean(self):
         cleaned = super().clean()
@@ -78,31 +92,27 @@ class _OwnSessionsOnly:
         return obj
 
 
+class _OwnSessionsIndex(ModelViewSet.index_view_class):
+    def get_base_queryset(self):
+        return ClassroomSession.objects.filter(
+            cycle__course__in=courses_user_teaches(user=self.request.user)
+        ).select_related("lesson")
+
+
 class ClassroomSessionViewSet(ModelViewSet):
     model = ClassroomSession
-    form_class = ClassroomSessionForm
     icon = "group"
     menu_label = _("Classroom sessions")
     add_to_admin_menu = True
     menu_order = 250
     list_display = ["lesson", "venue_name", "starts_at", "capacity"]
-    form_fields = [
-        "cycle",
-        "lesson",
-        "venue",
-        "venue_name",
-        "address",
-        "starts_at",
-        "ends_at",
-        "capacity",
-    ]
+    index_view_class = _OwnSessionsIndex
     edit_view_class = type("EditView", (_OwnSessionsOnly, ModelViewSet.edit_view_class), {})
     delete_view_class = type("DeleteView", (_OwnSessionsOnly, ModelViewSet.delete_view_class), {})
 
-    def get_queryset(self, request):
-        return ClassroomSession.objects.filter(
-            cycle__course__in=courses_user_teaches(user=request.user)
-        ).select_related("lesson")
+    def get_form_class(self, for_update=False):
+        # The form narrows cycles and lessons to the instructor's own courses.
+        return ClassroomSessionForm
 
 
 register_permission_policy(ClassroomSession, ClassroomSessionPermissionPolicy(ClassroomSession))
