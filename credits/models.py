@@ -47,6 +47,12 @@ class WatchSession(models.Model):
     duration = models.FloatField(default=0)
     max_rate = models.FloatField(default=1)
     attention_checks = models.BooleanField(default=False)
+    # The rows a report reads and locks with the session, in the same query: what this
+    # learner watched of this lesson, and the learner's clock.
+    progress = models.ForeignKey(
+        "LessonProgress", on_delete=models.PROTECT, related_name="sessions"
+    )
+    clock = models.ForeignKey("StudyClock", on_delete=models.PROTECT, related_name="sessions")
 
     class Meta:
         ordering = ["-started_at"]
@@ -62,10 +68,13 @@ class WatchSession(models.Model):
 
 
 class ProgressReport(models.Model):
-    """A batch of played intervals as received, with what it earned. Replays are refused by
-    the unique constraint on (session, seq)."""
+    """A batch of played intervals as received, with what it earned. A sequence number at or
+    below the session's last is a replay; the unique constraint on (session, seq) backs that."""
 
-    session = models.ForeignKey(WatchSession, on_delete=models.PROTECT, related_name="reports")
+    # No index of its own: the unique (session, seq) index serves lookups by session.
+    session = models.ForeignKey(
+        WatchSession, on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     seq = models.PositiveIntegerField()
     received_at = models.DateTimeField()
     event = models.CharField(max_length=16)
@@ -137,25 +146,13 @@ class StudyClock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="study_clock"
     )
     credited_until = models.DateTimeField(null=True, blank=True)
+    # Seconds credited on the learner's current local day, for the daily cap: kept here so a
+    # report touches one row per learner.
+    day = models.DateField(null=True, blank=True)
+    day_seconds = models.FloatField(default=0)
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.credited_until}"
-
-
-class DailyStudy(models.Model):
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="daily_study"
-    )
-    day = models.DateField()
-    credited_seconds = models.FloatField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["learner", "day"], name="one_row_per_day"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.learner} {self.day}: {self.credited_seconds:.0f}s"
 
 
 class AttentionCheck(models.Model):

@@ -18,16 +18,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Attendance, LessonPage
+from courses.models import Attendance, LessonPage, QuizAttempt
 from courses.selectors import lesson_view
 from courses.services import lesson_complete
 from lms.accounts.models import User
 
 from . import intervals as iv
+from . import report_sql
 from .ledger import GENESIS, entry_content, entry_hash
 from .models import (
     AttentionCheck,
-    DailyStudy,
     LearnerBalance,
     LedgerEntry,
     LessonProgress,
@@ -122,19 +122,22 @@ def ledger_adjust(
     )
 
 
+def _append_once(**entry) -> LedgerEntry | None:
+    """``ledger_append``, or None where a unique constraint says this was credited already."""
+    try:
+        with transaction.atomic():
+            return ledger_append(**entry)
+    except IntegrityError:
+        return None
+
+
 def _credit_lesson(*, learner: User, lesson: LessonPage, progress: LessonProgress, now) -> bool:
     """Bank a completed lesson once: the smaller of its credit and the time really studied."""
     minutes = min(lesson.credit_minutes, math.floor(progress.credited_seconds / 60))
-    try:
-        with transaction.atomic():
-            ledger_append(
-                learner=learner,
-                kind=LedgerEntry.Kind.LESSON,
-                minutes=minutes,
-                lesson=lesson,
-                now=now,
-            )
-    except IntegrityError:
+    entry = _append_once(
+        learner=learner, kind=LedgerEntry.Kind.LESSON, minutes=minutes, lesson=lesson, now=now
+    )
+    if entry is None:
         return False
     lesson_complete(learner=learner, lesson=lesson, source="watched", now=now)
     return True
@@ -151,17 +154,36 @@ def ledger_credit_attendance(*, attendance: Attendance) -> LedgerEntry | None:
     minutes = max(0, math.floor((end - start).total_seconds() / 60))
     if LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CLASSROOM, attendance=attendance).exists():
         return None
-    try:
-        with transaction.atomic():
-            return ledger_append(
-                learner=attendance.learner,
-                kind=LedgerEntry.Kind.CLASSROOM,
-                minutes=minutes,
-                attendance=attendance,
-                lesson=session.lesson,
-            )
-    except IntegrityError:
+    return _append_once(
+        learner=attendance.learner,
+        kind=LedgerEntry.Kind.CLASSROOM,
+        minutes=minutes,
+        attendance=attendance,
+        lesson=session.lesson,
+    )
+
+
+@transaction.atomic
+def ledger_credit_assessment(*, attempt: QuizAttempt) -> LedgerEntry | None:
+    """Bank a passed assessment (a quiz with a class-hour credit): once per learner and quiz,
+    however often it is passed again. The credit is what the quiz said when it was passed."""
+    if not attempt.passed:
         return None
+    block = next(
+        (b for b in attempt.lesson.body if b.block_type == "quiz" and b.id == attempt.block_id),
+        None,
+    )
+    minutes = (block.value.get("credit_minutes") or 0) if block else 0
+    if minutes <= 0:
+        return None
+    return _append_once(
+        learner=attempt.learner,
+        kind=LedgerEntry.Kind.ASSESSMENT,
+        minutes=minutes,
+        lesson=attempt.lesson,
+        reference=f"quiz:{attempt.lesson_id}:{attempt.block_id}",
+        now=attempt.submitted_at,
+    )
 
 
 # --- Study sessions and progress reports.
@@ -175,7 +197,7 @@ def _refuse(result: ReportResult, reason: str, seconds: float) -> None:
 @transaction.atomic
 def study_session_start(
     *, learner: User, lesson: LessonPage, user_agent: str = "", now: dt.datetime | None = None
-) -> tuple[WatchSession, LessonProgress | None]:
+) -> tuple[WatchSession, LessonProgress]:
     """Open a watch session for one page view, if the learner may study this lesson now."""
     now = now or timezone.now()
     if (
@@ -187,10 +209,16 @@ def study_session_start(
     if duration is None:
         raise ReportRefused(400, "no_recording", _("This lesson has no recording to track."))
     course = lesson.get_parent().specific
+    clock, _created = StudyClock.objects.get_or_create(learner=learner)
+    progress, _created = LessonProgress.objects.get_or_create(
+        learner=learner, lesson=lesson, defaults={"updated_at": now}
+    )
     session = WatchSession.objects.create(
         id=uuid.uuid4(),
         learner=learner,
         lesson=lesson,
+        progress=progress,
+        clock=clock,
         started_at=now,
         last_report_at=now,
         user_agent=user_agent[:300],
@@ -198,7 +226,6 @@ def study_session_start(
         max_rate=float(course.max_playback_rate),
         attention_checks=course.attention_checks,
     )
-    progress = LessonProgress.objects.filter(learner=learner, lesson=lesson).first()
     return session, progress
 
 
@@ -235,15 +262,6 @@ class _Rng:
         return secrets.randbelow(n)
 
 
-def _locked(model, **lookup):
-    """The row for ``lookup``, locked; made first if it does not exist yet (one query usually)."""
-    row = model.objects.select_for_update().filter(**lookup).first()
-    if row is None:
-        model.objects.get_or_create(**lookup)
-        row = model.objects.select_for_update().get(**lookup)
-    return row
-
-
 @transaction.atomic
 def study_report(
     *,
@@ -259,22 +277,25 @@ def study_report(
 ) -> ReportResult:
     """Take one progress report and credit what it honestly can.
 
-    The learner's clock row is locked first, so a learner's reports are taken one at a time
-    whatever tab or device they come from; the rest reads what the session noted at its start.
+    The session, the learner's progress on its lesson and the learner's clock are read and
+    locked in one query, so a learner's reports are taken one at a time whatever tab or device
+    they come from. What the lesson and course say was noted on the session at its start.
     """
     now = now or timezone.now()
     rng = rng or _Rng()
-    clock = _locked(StudyClock, learner=learner)
-    session = WatchSession.objects.select_for_update().filter(pk=session_id).first()
-    if session is None or session.learner_id != learner.pk:
+    state = report_sql.report_state(session_id=session_id, learner_id=learner.pk)
+    if state is None:
         raise ReportRefused(403, "unknown_session", _("This watch session is not yours."))
+    session, progress, clock = state
     if session.lesson_id != lesson_id:
         raise ReportRefused(400, "wrong_lesson", _("This watch session belongs to another lesson."))
     duration = session.duration
-    result = ReportResult(duration=duration)
+    result = ReportResult(duration=duration, watched=progress.watched_seconds)
     claimed = iv.normalise(played)
 
-    if ProgressReport.objects.filter(session=session, seq=seq).exists():
+    if seq <= session.last_seq:
+        # Received before, or overtaken by a later report of the same page view, which holds
+        # all of it: video.played only grows. (The unique (session, seq) constraint backs this.)
         RefusedTime.objects.create(
             session=session, reason=RefusalReason.REPLAY, seconds=iv.total(claimed), at=now
         )
@@ -284,9 +305,6 @@ def study_report(
 
     clipped = iv.clip(claimed, duration)
     _refuse(result, RefusalReason.OUT_OF_RANGE, iv.total(claimed) - iv.total(clipped))
-    progress = LessonProgress.objects.select_for_update().filter(
-        learner=learner, lesson_id=lesson_id
-    ).first() or LessonProgress(learner=learner, lesson_id=lesson_id, updated_at=now)
     new = iv.subtract(clipped, progress.watched)
     new_seconds = iv.total(new)
 
@@ -314,17 +332,17 @@ def study_report(
             )
             _refuse(result, reason, over - parallel)
         if credit > 0:
-            daily = _locked(DailyStudy, learner=learner, day=timezone.localdate(now))
+            today = timezone.localdate(now)
+            spent = clock.day_seconds if clock.day == today else 0.0
             cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
-            room = max(0.0, cap - daily.credited_seconds)
+            room = max(0.0, cap - spent)
             if credit > room:
                 _refuse(result, RefusalReason.DAILY_CAP, credit - room)
                 credit = room
-            daily.credited_seconds += credit
-            daily.save(update_fields=["credited_seconds"])
+            clock.day, clock.day_seconds = today, spent + credit
 
     taken, _rest = iv.take(new, credit)
-    report = ProgressReport.objects.create(
+    report = ProgressReport(
         session=session,
         seq=seq,
         received_at=now,
@@ -333,12 +351,13 @@ def study_report(
         new_seconds=new_seconds,
         credited_seconds=credit,
     )
-    if result.refused:
-        RefusedTime.objects.bulk_create(
-            RefusedTime(session=session, report=report, reason=reason, seconds=seconds, at=now)
-            for reason, seconds in result.refused.items()
+    writes = [report_sql.insert_report(report)]
+    refusals = [
+        report_sql.insert_refusal(
+            RefusedTime(session=session, reason=reason, seconds=seconds, at=now), report=report
         )
-
+        for reason, seconds in result.refused.items()
+    ]
     if taken:
         progress.watched = [list(span) for span in iv.union(progress.watched, taken)]
         progress.watched_seconds = iv.total(progress.watched)
@@ -350,12 +369,12 @@ def study_report(
     session.credited_seconds += credit
     session.refused_seconds += sum(result.refused.values())
     session.last_report_at = now
-    session.last_seq = max(session.last_seq, seq)
+    session.last_seq = seq
     if credit > 0:
         clock.credited_until = max(
             clock.credited_until or window_start, window_start + dt.timedelta(seconds=credit / rate)
         )
-        clock.save(update_fields=["credited_until"])
+        writes.append(report_sql.update(clock, ["credited_until", "day", "day_seconds"]))
 
     threshold = settings.STUDY_COMPLETION_THRESHOLD * duration
     if progress.completed_at is None and duration and progress.watched_seconds >= threshold:
@@ -363,7 +382,19 @@ def study_report(
         result.completed = _credit_lesson(
             learner=learner, lesson=session.lesson, progress=progress, now=now
         )
-    progress.save()  # a first row is made under the learner's clock lock, so never twice
+    writes.append(
+        report_sql.update(
+            progress,
+            [
+                "watched",
+                "watched_seconds",
+                "credited_seconds",
+                "position",
+                "updated_at",
+                "completed_at",
+            ],
+        )
+    )
 
     if session.attention_checks and event != "pagehide":
         check = _maybe_issue_check(session, credit, now, rng)
@@ -373,16 +404,9 @@ def study_report(
                 "number": check.number,
                 "due_in": max(0, int((check.due_at - now).total_seconds())),
             }
-    session.save(
-        update_fields=[
-            "position",
-            "credited_seconds",
-            "refused_seconds",
-            "last_report_at",
-            "last_seq",
-            "attention_blocked",
-        ]
-    )
+    session_fields = ["position", "credited_seconds", "refused_seconds", "last_report_at"]
+    writes.append(report_sql.update(session, [*session_fields, "last_seq", "attention_blocked"]))
+    report_sql.execute_together(writes, then=refusals)
     result.credited = credit
     result.watched = progress.watched_seconds
     return result

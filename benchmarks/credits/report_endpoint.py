@@ -6,9 +6,12 @@ client a distinct logged-in learner:
 
 - POST /bench/bare: a bare Django JSON view behind the same middleware, session and CSRF
   checks (benchmarks/credits/bench_urls.py), the baseline;
-- POST /api/study/reports: one progress report, played ranges advancing 30 s per report.
+- POST /api/study/reports: one progress report whose played range has grown with the wall
+  time since the learner's session began, as a playing video's does (the goal's figure);
+- the same endpoint driven by a script that claims 30 s more per report than has passed,
+  which the server refuses (FASTER_THAN_REAL_TIME) and records: shown, not part of the goal.
 
-Prints requests/s, p50/p95/p99 in ms for both and their throughput ratio (goal >= 0.5). Then
+Prints requests/s, p50/p95/p99 in ms for each and the throughput ratio (goal >= 0.5). Then
 writes `--entries` hash-chained ledger entries for a few thousand learners and times
 verify_ledger in a fresh process (seconds, seconds per million entries, peak RSS). The
 benchmark database is dropped and the server stopped at the end, also on errors and Ctrl-C.
@@ -120,6 +123,7 @@ class Learner:
     csrf: str
     session: str = ""
     seq: int = 0
+    started: float = 0.0  # time.perf_counter() when its watch session began
 
 
 def learners_logged_in(count: int) -> tuple[int, list[Learner]]:
@@ -135,7 +139,8 @@ def learners_logged_in(count: int) -> tuple[int, list[Learner]]:
     from courses import services as course_services
 
     user_model = get_user_model()
-    lesson, first = world()
+    lessons, first = world(1)
+    lesson = lessons[0]
     course = lesson.get_parent().specific
     users = list(first)
     for n in range(len(first), count):
@@ -294,10 +299,11 @@ class Run:
         return 1000 * ordered[max(0, math.ceil(p * len(ordered)) - 1)] if ordered else math.nan
 
 
-def report_payload(learner: Learner, lesson_id: int) -> dict:
-    """What the player sends every 30 s: the whole of video.played so far, 30 s longer."""
+def report_payload(learner: Learner, lesson_id: int, *, honest: bool = True) -> dict:
+    """What the player sends: the whole of video.played so far. An honest one has played since
+    its session began; the scripted one claims 30 s more with every report."""
     learner.seq += 1
-    end = 30.0 * learner.seq
+    end = time.perf_counter() - learner.started if honest else 30.0 * learner.seq
     return {
         "session": learner.session,
         "seq": learner.seq,
@@ -350,6 +356,7 @@ async def sessions_start(port: int, learners: list[Learner], lesson_id: int) -> 
         if status != 201:
             raise RuntimeError(f"starting a watch session: {status} {body[:300]!r}")
         learner.session = json.loads(body)["session"]
+        learner.started = time.perf_counter()
 
     await asyncio.gather(*(start(learner) for learner in learners))
 
@@ -357,20 +364,26 @@ async def sessions_start(port: int, learners: list[Learner], lesson_id: int) -> 
 def load_test(port: int, learners: list[Learner], lesson_id: int, seconds: float) -> dict:
     def bare(learner: Learner):
         # The same body as a report; the bare view does not read it.
-        return BARE_PATH, report_payload(Learner("", "", learner.session, 9), lesson_id)
+        body = report_payload(Learner("", "", learner.session, 9, learner.started), lesson_id)
+        return BARE_PATH, body
 
     def report(learner: Learner):
         return REPORT_PATH, report_payload(learner, lesson_id)
 
-    async def both() -> dict:
+    def scripted(learner: Learner):
+        return REPORT_PATH, report_payload(learner, lesson_id, honest=False)
+
+    async def all_three() -> dict:
         await sessions_start(port, learners, lesson_id)
         runs = {}
         for name, request in (("bare view", bare), ("study report", report)):
             await drive(port, learners, WARMUP_SECONDS, request)
             runs[name] = await drive(port, learners, seconds, request)
+        await sessions_start(port, learners, lesson_id)  # new page views for the script
+        runs["scripted"] = await drive(port, learners, seconds, scripted)
         return runs
 
-    return asyncio.run(both())
+    return asyncio.run(all_three())
 
 
 # --- The ledger.
@@ -583,6 +596,11 @@ def main() -> None:
         )
     verdict = "met" if ratio >= 0.5 else "NOT met"
     print(f"throughput ratio report/bare: {ratio:.2f} (goal >= 0.5: {verdict})")
+    scripted = runs["scripted"]
+    print(
+        f"  scripted faster-than-real-time reports, every one refused and recorded: "
+        f"{scripted.rate / bare.rate if bare.rate else math.nan:.2f} of the bare view"
+    )
     print(
         f"verify_ledger: {written:,} entries, {ledger_learners:,} learners: "
         f"{verify['seconds']:.1f} s = {per_million:.1f} s per million entries, "

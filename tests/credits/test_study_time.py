@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+from django.utils import timezone
+
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from credits import services
-from credits.models import LedgerEntry, LessonProgress, RefusedTime
+from credits.models import LedgerEntry, LessonProgress, ProgressReport, RefusedTime
 from tests.credits.conftest import T0, at
 from tests.factories import UserFactory
 
@@ -53,6 +55,18 @@ def test_replayed_report_credits_nothing(learner, lesson):
     again = report(learner, s, 1, [(0, 30)], 90)
     assert again.replay and again.credited == 0
     assert refused(s, "REPLAY") == pytest.approx(30)
+
+
+def test_a_report_overtaken_by_a_later_one_credits_nothing(learner, lesson):
+    # A queued report that arrives after its successor: video.played only grows, so the later
+    # report already held everything in it.
+    s = start(learner, lesson)
+    assert report(learner, s, 3, [(0, 30)], 30).credited == pytest.approx(30)
+    late = report(learner, s, 2, [(0, 20)], 31)
+    assert late.replay and late.credited == 0
+    assert late.watched == pytest.approx(30)
+    assert refused(s, "REPLAY") == pytest.approx(20)
+    assert list(ProgressReport.objects.filter(session=s).values_list("seq", flat=True)) == [3]
 
 
 def test_claiming_more_media_than_wall_time_credits_only_wall_time(learner, lesson):
@@ -116,6 +130,18 @@ def test_daily_cap_stops_crediting(learner, lesson, settings):
     assert refused(s, "DAILY_CAP") == pytest.approx(40)
 
 
+def test_daily_cap_starts_again_on_the_next_local_day(learner, lesson, settings):
+    settings.STUDY_MINUTES_PER_CLASS_HOUR = 1
+    settings.STUDY_DAILY_CAP_CLASS_HOURS = 1  # 60 s a day
+    late = (timezone.make_aware(dt.datetime(2026, 11, 30, 23, 58)) - T0).total_seconds()
+    s = start(learner, lesson, t=late)
+    assert report(learner, s, 1, [(0, 60)], late + 60).credited == pytest.approx(60)
+    assert report(learner, s, 2, [(0, 90)], late + 90).credited == 0  # 23:59:30, capped
+    # Past midnight (local time), the same session earns again.
+    assert report(learner, s, 3, [(0, 120)], late + 150).credited == pytest.approx(60)
+    assert refused(s, "DAILY_CAP") == pytest.approx(30)
+
+
 def test_another_learners_session_is_refused_and_changes_nothing(learner, lesson, video_course):
     from courses.services import enrolment_join
 
@@ -125,7 +151,9 @@ def test_another_learners_session_is_refused_and_changes_nothing(learner, lesson
     with pytest.raises(services.ReportRefused) as refused_:
         report(thief, s, 1, [(0, 30)], 30)
     assert refused_.value.status == 403
-    assert not LessonProgress.objects.exists()
+    assert not LessonProgress.objects.filter(learner=thief).exists()
+    assert LessonProgress.objects.get(learner=learner).watched == []
+    assert not ProgressReport.objects.exists()
 
 
 def test_lesson_not_enrolled_in_cannot_be_tracked(lesson):
@@ -217,23 +245,20 @@ def test_wrong_answer_to_an_attention_check_fails_it(learner, lesson, video_cour
 def test_whatever_is_reported_credit_never_outruns_the_clock_or_the_recording(
     learner, lesson, reports
 ):
-    LessonProgress.objects.filter(learner=learner).delete()
-    from credits.models import DailyStudy, ProgressReport, StudyClock, WatchSession
+    from credits.models import StudyClock, WatchSession
 
     RefusedTime.objects.all().delete()
     ProgressReport.objects.all().delete()
     WatchSession.objects.all().delete()
+    LessonProgress.objects.filter(learner=learner).delete()
     StudyClock.objects.all().delete()
-    DailyStudy.objects.all().delete()
     base = (T0 - dt.timedelta(days=1) - at(0)).total_seconds()
     tabs = [start(learner, lesson, t=base, agent="A"), start(learner, lesson, t=base, agent="B")]
     t = base
     for seq, (wait, played, tab) in enumerate(reports, start=1):
         t += wait
         report(learner, tabs[tab], seq, [(min(a, b), max(a, b)) for a, b in played], t)
-    progress = LessonProgress.objects.filter(learner=learner).first()
-    credited = progress.credited_seconds if progress else 0
-    assert credited <= (t - base) + 1e-6
-    assert credited <= 600 + 1e-6
-    if progress:
-        assert credited == pytest.approx(progress.watched_seconds)
+    progress = LessonProgress.objects.get(learner=learner)
+    assert progress.credited_seconds <= (t - base) + 1e-6
+    assert progress.credited_seconds <= 600 + 1e-6
+    assert progress.credited_seconds == pytest.approx(progress.watched_seconds)
