@@ -37,6 +37,17 @@ class QuizBlock(blocks.StructBlock):
     pass_mark = blocks.IntegerBlock(
         label=_("Pass mark (%)"), min_value=0, max_value=100, default=60
     )
+    credit_minutes = blocks.IntegerBlock(
+        label=_("Class-hour credit (minutes)"),
+        min_value=0,
+        max_value=480,
+        default=0,
+        required=False,
+        help_text=_(
+            "Minutes banked once, the first time a learner passes: for an end-of-course "
+            "assessment, say. 0 banks nothing."
+        ),
+    )
 
     class Meta:
         icon = "tasks"
@@ -53,6 +64,7 @@ class QuizBlock(blocks.StructBlock):
                 }
             ],
             "pass_mark": 60,
+            "credit_minutes": 0,
         }
 
 

@@ -12,5 +12,4 @@ urlpatterns = [
     path("classroom/<int:session_id>/qr/", views.qr_screen, name="qr_screen"),
     path("roster/<int:cycle_id>/", views.roster, name="roster"),
     path("teaching/", views.teaching, name="teaching"),
-    path("quiz/<int:lesson_id>/<str:block_id>/", views.quiz, name="quiz"),
 ]

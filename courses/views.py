@@ -9,11 +9,10 @@ import segno
 
 from . import services
 from .checkin import ROTATE_SECONDS, CheckInRefused, make_token, read_token
-from .models import Attendance, ClassroomSession, CoursePage, Cycle, LessonPage
+from .models import Attendance, ClassroomSession, CoursePage, Cycle
 from .selectors import (
     courses_user_teaches,
     cycle_roster,
-    lesson_view,
     teaching_overview,
     user_may_teach_course,
 )
@@ -136,31 +135,3 @@ def teaching(request):
     if not courses:
         raise PermissionDenied
     return render(request, "courses/teaching.html", teaching_overview(courses=courses))
-
-
-@require_POST
-@login_required
-def quiz(request, lesson_id: int, block_id: str):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    if not lesson_view(lesson=lesson, user=request.user)["may_study"]:
-        raise PermissionDenied
-    answers = {}
-    for key, value in request.POST.items():
-        if key.startswith("q") and key[1:].isdigit() and value.isdigit():
-            answers[int(key[1:])] = int(value)
-    try:
-        attempt = services.quiz_submit(
-            learner=request.user, lesson=lesson, block_id=block_id, answers=answers
-        )
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        if attempt.passed:
-            messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
-        else:
-            messages.error(
-                request,
-                _("%(score)s%%: not yet. You need %(mark)s%%; read the lesson again and retry.")
-                % {"score": attempt.score, "mark": attempt.pass_mark},
-            )
-    return redirect(f"{lesson.url}#quiz-{block_id}")

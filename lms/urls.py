@@ -26,6 +26,7 @@ urlpatterns = [
         views.classroom_check_out,
         name="classroom_check_out",
     ),
+    path("learn/quiz/<int:lesson_id>/<str:block_id>/", views.quiz, name="quiz"),
     path("learn/", include("courses.urls")),
     path("hours/", include("credits.urls")),
     path("certificates/", include(certification_urls.learner_urls)),

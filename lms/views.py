@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses.models import Attendance, ClassroomSession
-from courses.selectors import learner_tonight
-from courses.services import attendance_check_out
+from courses.models import Attendance, ClassroomSession, LessonPage
+from courses.selectors import learner_tonight, lesson_view
+from courses.services import attendance_check_out, quiz_submit
 from credits.selectors import learner_hours_summary
-from credits.services import ledger_credit_attendance
+from credits.services import ledger_credit_assessment, ledger_credit_attendance
 
 
 def home(request):
@@ -41,3 +42,41 @@ def classroom_check_out(request, session_id: int):
         else:
             messages.success(request, _("You are checked out. Your time in class is recorded."))
     return redirect("courses:classroom", session_id=session.pk)
+
+
+@require_POST
+@login_required
+def quiz(request, lesson_id: int, block_id: str):
+    """Grade a lesson's quiz and bank its class-hour credit on a first pass: an act across
+    courses and credits, so it lives here, above both."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if not lesson_view(lesson=lesson, user=request.user)["may_study"]:
+        raise PermissionDenied
+    answers = {}
+    for key, value in request.POST.items():
+        if key.startswith("q") and key[1:].isdigit() and value.isdigit():
+            answers[int(key[1:])] = int(value)
+    try:
+        attempt = quiz_submit(
+            learner=request.user, lesson=lesson, block_id=block_id, answers=answers
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        if attempt.passed:
+            entry = ledger_credit_assessment(attempt=attempt)
+            if entry is not None:
+                messages.success(
+                    request,
+                    _("Passed with %(score)s%%. %(minutes)s minutes are banked.")
+                    % {"score": attempt.score, "minutes": entry.minutes},
+                )
+            else:
+                messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
+        else:
+            messages.error(
+                request,
+                _("%(score)s%%: not yet. You need %(mark)s%%; read the lesson again and retry.")
+                % {"score": attempt.score, "mark": attempt.pass_mark},
+            )
+    return redirect(f"{lesson.url}#quiz-{block_id}")

@@ -39,13 +39,15 @@ START_LESSONS = [
 ]
 
 
-def _quiz(question: str, right: str, wrong: str) -> tuple:
+def _quiz(question: str, right: str, wrong: str, *, final: bool = False) -> tuple:
+    """A lesson's check; the last lesson's is the course's assessment, worth a class hour."""
     return (
         "quiz",
         {
-            "title": "小测验",
+            "title": "结业考核" if final else "小测验",
             "pass_mark": 100,
             "questions": [{"question": question, "choices": [right, wrong], "correct": 1}],
+            "credit_minutes": 45 if final else 0,
         },
     )
 
@@ -110,7 +112,12 @@ def _course(
                         else []
                     ),
                     ("text", f"<h2>{lesson_title}</h2><p>{lesson_summary}</p>"),
-                    _quiz(f"《{lesson_title}》的要点是什么？", lesson_summary, "没有要点"),
+                    _quiz(
+                        f"《{lesson_title}》的要点是什么？",
+                        lesson_summary,
+                        "没有要点",
+                        final=number == len(lessons),
+                    ),
                 ],
             )
             course.add_child(instance=lesson)

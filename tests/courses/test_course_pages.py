@@ -119,7 +119,7 @@ def test_quiz_is_graded_on_the_server_and_a_pass_completes_a_text_lesson(
     services.enrolment_join(learner=learner, course=course)
     client.force_login(learner)
     block_id = lesson.body[0].id
-    url = reverse("courses:quiz", args=[lesson.pk, block_id])
+    url = reverse("quiz", args=[lesson.pk, block_id])
 
     client.post(url, {"q0": "2", "q1": "2"})
     assert not LessonCompletion.objects.filter(learner=learner).exists()
@@ -134,7 +134,7 @@ def test_quiz_is_graded_on_the_server_and_a_pass_completes_a_text_lesson(
 def test_quiz_of_a_lesson_not_open_to_the_learner_is_refused(client, course):
     learner = UserFactory()
     client.force_login(learner)
-    response = client.post(reverse("courses:quiz", args=[lessons_of(course)[0].pk, "x"]), {})
+    response = client.post(reverse("quiz", args=[lessons_of(course)[0].pk, "x"]), {})
     assert response.status_code == 403
 
 
