@@ -33,6 +33,7 @@ _STATE = (
             "lesson",
             "progress",
             "clock",
+            "started_at",
             "last_report_at",
             "last_seq",
             "credited_seconds",

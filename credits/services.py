@@ -312,15 +312,28 @@ def study_report(
         _overdue_checks(session, now)
     rate = session.max_rate
     idle = settings.STUDY_IDLE_LIMIT_SECONDS
-    own_gap = max(0.0, (now - session.last_report_at).total_seconds())
-    window_start = max(session.last_report_at, clock.credited_until or session.last_report_at)
+    # A report counts from the previous one's arrival. Network delay varies, so arrivals can
+    # be closer together than the playing was: where the learner's clock stopped only a little
+    # before that arrival, the report counts from the clock instead, so an honest player's
+    # last seconds are not refused again and again. Never from before the session began, and
+    # never from before the clock: credit never outruns wall time.
+    own_start = session.last_report_at
+    grace = dt.timedelta(seconds=settings.STUDY_LATENCY_GRACE_SECONDS)
+    if clock.credited_until and own_start - grace <= clock.credited_until < own_start:
+        own_start = max(session.started_at, clock.credited_until)
+    own_gap = max(0.0, (now - own_start).total_seconds())
+    window_start = max(own_start, clock.credited_until or own_start)
     gap = max(0.0, (now - window_start).total_seconds())
     budget = min(gap, idle) * rate
     budget_alone = min(own_gap, idle) * rate
 
     credit = 0.0
+    clock_moved = False
     if session.attention_blocked:
         _refuse(result, RefusalReason.ATTENTION_CHECK_FAILED, new_seconds)
+        # Time under a missed check is spent: no later report may count it.
+        clock.credited_until = max(clock.credited_until or now, now)
+        clock_moved = True
     elif new_seconds > 0:
         credit = min(new_seconds, budget)
         over = new_seconds - credit
@@ -374,6 +387,8 @@ def study_report(
         clock.credited_until = max(
             clock.credited_until or window_start, window_start + dt.timedelta(seconds=credit / rate)
         )
+        clock_moved = True
+    if clock_moved:
         writes.append(report_sql.update(clock, ["credited_until", "day", "day_seconds"]))
 
     threshold = settings.STUDY_COMPLETION_THRESHOLD * duration

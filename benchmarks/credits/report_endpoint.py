@@ -289,6 +289,7 @@ class Run:
     statuses: Counter = field(default_factory=Counter)
     errors: int = 0
     client_cpu: float = 0.0
+    refusals: int = 0  # refused-time rows the run left (reports with time that did not count)
 
     @property
     def rate(self) -> float:
@@ -373,14 +374,28 @@ def load_test(port: int, learners: list[Learner], lesson_id: int, seconds: float
     def scripted(learner: Learner):
         return REPORT_PATH, report_payload(learner, lesson_id, honest=False)
 
+    def refusals() -> int:
+        from django.db import connection
+
+        from credits.models import RefusedTime
+
+        try:
+            return RefusedTime.objects.count()
+        finally:
+            connection.close()
+
     async def all_three() -> dict:
         await sessions_start(port, learners, lesson_id)
         runs = {}
         for name, request in (("bare view", bare), ("study report", report)):
             await drive(port, learners, WARMUP_SECONDS, request)
             runs[name] = await drive(port, learners, seconds, request)
+        runs["study report"].refusals = await asyncio.to_thread(refusals)
         await sessions_start(port, learners, lesson_id)  # new page views for the script
         runs["scripted"] = await drive(port, learners, seconds, scripted)
+        runs["scripted"].refusals = (
+            await asyncio.to_thread(refusals) - runs["study report"].refusals
+        )
         return runs
 
     return asyncio.run(all_three())
@@ -525,7 +540,8 @@ def run_line(name: str, run: Run) -> str:
     return (
         f"{name:>13}: {run.rate:8.1f} req/s  p50 {run.percentile(0.50):7.1f}  "
         f"p95 {run.percentile(0.95):7.1f}  p99 {run.percentile(0.99):7.1f} ms  "
-        f"[{statuses}; errors {run.errors}; load generator {100 * run.client_cpu:.0f}% of a CPU]"
+        f"[{statuses}; errors {run.errors}; refused-time rows {run.refusals}; "
+        f"load generator {100 * run.client_cpu:.0f}% of a CPU]"
     )
 
 

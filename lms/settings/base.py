@@ -263,6 +263,11 @@ LOGGING = {
 STUDY_MINUTES_PER_CLASS_HOUR = env.int("STUDY_MINUTES_PER_CLASS_HOUR", default=45)
 STUDY_DAILY_CAP_CLASS_HOURS = env.int("STUDY_DAILY_CAP_CLASS_HOURS", default=8)
 STUDY_IDLE_LIMIT_SECONDS = env.int("STUDY_IDLE_LIMIT_SECONDS", default=300)
+# Network delay tolerated between two reports of one page view: a report reaches the server
+# later than it left the phone, by more or less each time, so arrivals can be closer together
+# than the playing was. Where the learner's clock stopped at most this long before the previous
+# report arrived, the next counts from the clock. Credit still never outruns wall time.
+STUDY_LATENCY_GRACE_SECONDS = env.int("STUDY_LATENCY_GRACE_SECONDS", default=10)
 STUDY_COMPLETION_THRESHOLD = env.float("STUDY_COMPLETION_THRESHOLD", default=0.95)
 STUDY_REPORT_MAX_BYTES = 16_384
 STUDY_REPORT_MAX_INTERVALS = 200

@@ -49,6 +49,26 @@ def test_honest_viewing_is_credited_second_for_second(learner, lesson):
     assert LessonProgress.objects.get(learner=learner).credited_seconds == pytest.approx(60)
 
 
+def test_network_delay_that_varies_refuses_nothing_from_an_honest_player(learner, lesson):
+    # Each report leaves the phone 30 s after the last; they arrive 0.2 to 4 s late, by turns.
+    s = start(learner, lesson)
+    delays = [4.0, 0.2, 3.5, 0.3, 2.0, 0.2]
+    for seq, delay in enumerate(delays, start=1):
+        report(learner, s, seq, [(0, 30 * seq)], 30 * seq + delay)
+    assert LessonProgress.objects.get(learner=learner).credited_seconds == pytest.approx(180)
+    assert not RefusedTime.objects.filter(session=s).exists()
+
+
+def test_the_delay_allowance_never_credits_more_than_wall_time(learner, lesson):
+    # A script posting every second, each report claiming 11 s more than the last.
+    s = start(learner, lesson)
+    for seq in range(1, 41):
+        report(learner, s, seq, [(0, 11 * seq)], seq)
+    credited = LessonProgress.objects.get(learner=learner).credited_seconds
+    assert credited <= 40 + 1e-6
+    assert refused(s, "FASTER_THAN_REAL_TIME") > 0
+
+
 def test_replayed_report_credits_nothing(learner, lesson):
     s = start(learner, lesson)
     report(learner, s, 1, [(0, 30)], 30)
