@@ -49,6 +49,7 @@ def _error(request, exc: Exception) -> None:
 
 @login_required
 def my_certificates(request):
+    services.attendance_bank_closed(learner=request.user)  # hours counted include ended classes
     return render(
         request,
         "credits/certificates.html",

@@ -494,6 +494,7 @@ def application_submit(*, learner: User, programme, note: str = "", now: dt.date
     from .models import Application
 
     now = now or timezone.now()
+    attendance_bank_closed(learner=learner, now=now)  # a class that has ended counts
     balance, _created = LearnerBalance.objects.get_or_create(learner=learner)
     balance = LearnerBalance.objects.select_for_update().get(pk=balance.pk)
     if not programme.active:

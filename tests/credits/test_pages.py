@@ -96,7 +96,8 @@ def test_checking_out_of_class_banks_the_minutes_present(client, video_course):
     assert 39 <= entry.minutes <= 41
 
 
-def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video_course):
+@pytest.mark.parametrize("page", ["credits:my_hours", "certificates:mine"])
+def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video_course, page):
     learner = UserFactory()
     enrolment_join(learner=learner, course=video_course)
     today = timezone.localdate()
@@ -113,7 +114,7 @@ def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video
         session=session, learner=learner, checked_in_at=start + dt.timedelta(minutes=15)
     )
     client.force_login(learner)
-    client.get(reverse("credits:my_hours"))
+    client.get(reverse(page))
     assert LedgerEntry.objects.get(learner=learner, kind="classroom").minutes == 45
-    client.get(reverse("credits:my_hours"))
+    client.get(reverse(page))
     assert LedgerEntry.objects.filter(learner=learner).count() == 1
