@@ -360,7 +360,7 @@ def study_report(
         seq=seq,
         received_at=now,
         event=event[:16],
-        intervals=[list(span) for span in clipped],
+        intervals=clipped,
         new_seconds=new_seconds,
         credited_seconds=credit,
     )
@@ -372,7 +372,7 @@ def study_report(
         for reason, seconds in result.refused.items()
     ]
     if taken:
-        progress.watched = [list(span) for span in iv.union(progress.watched, taken)]
+        progress.watched = iv.union(progress.watched, taken)  # stored as JSON arrays
         progress.watched_seconds = iv.total(progress.watched)
         progress.credited_seconds += credit
     if position is not None and 0 <= position <= duration:
