@@ -3,9 +3,11 @@
 Loading twice changes nothing: every step looks up what it would make first.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from courses.demo.content import load_demo_courses
 from courses.services import enrolment_join
@@ -71,7 +73,9 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         )
     courses = load_demo_courses(school_org=school, station=station, with_videos=with_videos)
     load_demo_programmes(evaluator=evaluator)
-    enrolment_join(learner=learner, course=courses[0])
+    # Joined ten days ago, so whatever time `make run` starts some lessons are open to study
+    # and the rest come round on the course's evenings.
+    enrolment_join(learner=learner, course=courses[0], now=timezone.now() - dt.timedelta(days=10))
     return [
         DemoLogin(
             "learner", "138 0013 8000", "phone + code (the code is printed in this terminal)"
