@@ -305,6 +305,7 @@ def study_report(
 
     clipped = iv.clip(claimed, duration)
     _refuse(result, RefusalReason.OUT_OF_RANGE, iv.total(claimed) - iv.total(clipped))
+    progress.watched = iv.from_stored(progress.watched)
     new = iv.subtract(clipped, progress.watched)
     new_seconds = iv.total(new)
 

@@ -48,3 +48,16 @@ def pytest_approx(value):
     import pytest
 
     return pytest.approx(value, abs=1e-6)
+
+
+@given(spans, spans)
+def test_union_of_normalised_lists_equals_normalising_both(a, b):
+    assert iv.union(iv.normalise(a), iv.normalise(b)) == iv.normalise([*a, *b])
+    assert iv.union(a, b) == iv.normalise([*a, *b])
+
+
+@given(spans)
+def test_a_stored_history_reads_back_as_the_same_intervals(raw):
+    stored = [list(span) for span in iv.normalise(raw)]
+    assert iv.from_stored(stored) == iv.normalise(raw)
+    assert iv.from_stored([list(span) for span in raw]) == iv.normalise(raw)
