@@ -281,15 +281,15 @@ def attendance_check_out(
 
 
 @transaction.atomic
-def attendance_close_ended(*, now: dt.datetime | None = None) -> int:
-    """Close every attendance left open at a session's end, at that end."""
+def attendance_close_ended(*, learner: User | None = None, now: dt.datetime | None = None) -> int:
+    """Close every attendance left open at a session's end, at that end; only one learner's
+    when ``learner`` is given (a page of theirs), so a page view locks nobody else's rows."""
     now = now or timezone.now()
+    open_ended = Attendance.objects.filter(checked_out_at__isnull=True, session__ends_at__lte=now)
+    if learner is not None:
+        open_ended = open_ended.filter(learner=learner)
     closed = 0
-    for attendance in (
-        Attendance.objects.select_for_update()
-        .filter(checked_out_at__isnull=True, session__ends_at__lte=now)
-        .select_related("session")
-    ):
+    for attendance in open_ended.select_for_update(of=("self",)).select_related("session"):
         attendance.checked_out_at = max(attendance.session.ends_at, attendance.checked_in_at)
         attendance.save(update_fields=["checked_out_at"])
         closed += 1

@@ -73,11 +73,14 @@ def _fields(model, names) -> list:
 
 
 @cache
-def _state_query(vendor: str) -> tuple[str, list]:
-    """The SELECT for one report's state, and each column's field and converters."""
-    columns, decoders = [], []
+def _state_query(vendor: str) -> tuple[str, list, list]:
+    """The SELECT for one report's state, each column's converters, and each model's columns
+    (attnames) in the order ``Model.from_db`` takes them."""
+    columns, decoders, shapes = [], [], []
     for model, alias, names in _STATE:
-        for field in _fields(model, names):
+        fields = _fields(model, names)
+        shapes.append((model, [field.attname for field in fields]))
+        for field in fields:
             columns.append(f"{alias}.{_qn(field.column)}")
             expression = field.get_col(alias)
             converters = connection.ops.get_db_converters(expression)
@@ -95,7 +98,7 @@ def _state_query(vendor: str) -> tuple[str, list]:
         # and a report that waited must see what the report before it wrote.
         strength = "NO KEY UPDATE" if connection.features.has_select_for_no_key_update else "UPDATE"
         sql += f" FOR {strength} OF s, p, c"
-    return sql, decoders
+    return sql, decoders, shapes
 
 
 def report_state(
@@ -103,7 +106,7 @@ def report_state(
 ) -> tuple[WatchSession, LessonProgress, StudyClock] | None:
     """The session (if it is this learner's), its progress row and the learner's clock, locked
     until the transaction ends. Call inside ``transaction.atomic``."""
-    sql, decoders = _state_query(connection.vendor)
+    sql, decoders, shapes = _state_query(connection.vendor)
     session_pk = WatchSession._meta.pk.get_db_prep_value(session_id, connection)
     with _cursor() as cursor:
         cursor.execute(sql, [session_pk, learner_id])
@@ -116,8 +119,7 @@ def report_state(
             value = converter(value, expression, connection)
         values.append(value)
     instances, start = [], 0
-    for model, _alias, names in _STATE:
-        attnames = [field.attname for field in _fields(model, names)]
+    for model, attnames in shapes:
         chunk = values[start : start + len(attnames)]
         instances.append(model.from_db(connection.alias, attnames, chunk))
         start += len(attnames)

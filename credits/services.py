@@ -461,7 +461,7 @@ def attendance_bank_closed(*, learner: User | None = None, now: dt.datetime | No
     """
     from courses.services import attendance_close_ended
 
-    attendance_close_ended(now=now)
+    attendance_close_ended(learner=learner, now=now)
     closed = Attendance.objects.filter(checked_out_at__isnull=False).exclude(
         pk__in=LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CLASSROOM).values("attendance_id")
     )

@@ -143,6 +143,17 @@ def test_check_out_and_session_end_close_attendance_with_time_present(session, e
     assert Attendance.objects.get(learner=other).checked_out_at == session.ends_at
 
 
+def test_closing_for_one_learner_leaves_the_others_open(session, enrolled):
+    other = UserFactory()
+    services.enrolment_join(learner=other, course=session.cycle.course)
+    for learner in (enrolled, other):
+        services.attendance_check_in(learner=learner, session=session)
+    after = session.ends_at + dt.timedelta(minutes=1)
+    assert services.attendance_close_ended(learner=enrolled, now=after) == 1
+    assert Attendance.objects.get(learner=enrolled).checked_out_at == session.ends_at
+    assert Attendance.objects.get(learner=other).checked_out_at is None
+
+
 def test_only_the_schools_instructors_see_the_qr_screen(client, session, instructor, catalogue):
     from tests.courses.conftest import make_school
     from tests.factories import InstructorFactory

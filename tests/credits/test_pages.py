@@ -75,19 +75,24 @@ def test_lesson_page_carries_the_tracker_only_for_an_enrolled_learner(client, le
     assert "data-study-tracker" not in client.get(lesson.url).content.decode()
 
 
+def class_today(course, *, number, start, minutes) -> ClassroomSession:
+    """A classroom session of the course's first lesson, in a cycle of its own today."""
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(course=course, number=number, starts_on=today, ends_on=today)
+    return ClassroomSession.objects.create(
+        cycle=cycle,
+        lesson=lessons_of(course)[0],
+        venue_name="站点",
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=minutes),
+    )
+
+
 def test_checking_out_of_class_banks_the_minutes_present(client, video_course):
     learner = UserFactory()
     enrolment_join(learner=learner, course=video_course)
-    today = timezone.localdate()
-    cycle = Cycle.objects.create(course=video_course, number=50, starts_on=today, ends_on=today)
     start = timezone.now() - dt.timedelta(minutes=40)
-    session = ClassroomSession.objects.create(
-        cycle=cycle,
-        lesson=lessons_of(video_course)[0],
-        venue_name="站点",
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=90),
-    )
+    session = class_today(video_course, number=50, start=start, minutes=90)
     attendance_check_in(learner=learner, session=session, now=start)
     client.force_login(learner)
     response = client.post(reverse("courses:check_out", args=[session.pk]), follow=True)
@@ -100,16 +105,8 @@ def test_checking_out_of_class_banks_the_minutes_present(client, video_course):
 def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video_course, page):
     learner = UserFactory()
     enrolment_join(learner=learner, course=video_course)
-    today = timezone.localdate()
-    cycle = Cycle.objects.create(course=video_course, number=51, starts_on=today, ends_on=today)
     start = timezone.now() - dt.timedelta(hours=3)
-    session = ClassroomSession.objects.create(
-        cycle=cycle,
-        lesson=lessons_of(video_course)[0],
-        venue_name="站点",
-        starts_at=start,
-        ends_at=start + dt.timedelta(minutes=60),
-    )
+    session = class_today(video_course, number=51, start=start, minutes=60)
     Attendance.objects.create(
         session=session, learner=learner, checked_in_at=start + dt.timedelta(minutes=15)
     )
