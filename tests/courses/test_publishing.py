@@ -1,5 +1,7 @@
 """Instructors edit only their own school's courses, and publish through their lead."""
 
+import json
+
 from django.urls import reverse
 
 import pytest
@@ -143,3 +145,27 @@ def test_preview_of_a_course_renders(client, course, admin_user):
     response = client.get(reverse("wagtailadmin_pages:view_draft", args=[course.pk]))
     assert response.status_code == 200
     assert course.title in response.content.decode()
+
+
+def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, course, instructor):
+    from tests.courses.conftest import lessons_of
+
+    lesson = lessons_of(course)[0]
+    lesson.body = [
+        (
+            "quiz",
+            {
+                "title": "结业考核",
+                "pass_mark": 60,
+                "credit_minutes": 45,
+                "questions": [{"question": "红灯时", "choices": ["停", "走"], "correct": 1}],
+            },
+        )
+    ]
+    lesson.save_revision().publish()
+    client.force_login(instructor)
+    page = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode()
+    # The editor's block definitions travel as escaped JSON inside the page.
+    label = json.dumps("计入学时（分钟）")  # the field, labelled in the instructor's language
+    assert label.strip('"') in page
+    assert "credit_minutes&quot;: &quot;45" in page  # and the value the lesson holds
