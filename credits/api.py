@@ -7,20 +7,22 @@ never durations. OpenAPI schema at /api/openapi.json, docs at /api/docs.
 import json
 import uuid
 from functools import wraps
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from ninja import Field, Form, NinjaAPI, Router, Schema, Status
+from ninja import Field, Form, NinjaAPI, Path, Router, Schema, Status
 from ninja.decorators import decorate_view
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 from pydantic import ValidationError, field_validator
 
 from courses.models import LessonPage
 
-from . import services
+from . import attention, services
 from .xapi import statements_for_course, statements_for_learner
 
 api = NinjaAPI(
@@ -32,6 +34,38 @@ api = NinjaAPI(
 )
 study = Router(tags=["study"])
 
+# Database ids are 1 .. 2^63-1 (PostgreSQL bigint; SQLite's integers). A number outside that
+# names nothing, and is answered as any unknown id is: 404, before it reaches the database.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+ID_FIELDS = {"lesson", "check_id", "course_id"}
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_input(request, exc: NinjaValidationError):
+    """An id out of range is an unknown id (404); any other invalid input is a 422 naming
+    the field."""
+    errors = exc.errors
+    if errors and all(
+        error.get("loc") and error["loc"][-1] in ID_FIELDS for error in errors if error
+    ):
+        return api.create_response(
+            request, {"code": "not_found", "message": _("No such item.")}, status=404
+        )
+    return api.create_response(
+        request,
+        {
+            "code": "invalid",
+            "message": _("The request is not valid."),
+            "detail": [
+                {"loc": [str(part) for part in e.get("loc", ())], "msg": str(e.get("msg", ""))}
+                for e in errors[:10]
+            ],
+        },
+        status=422,
+    )
+
+
 Event = Literal["progress", "play", "pause", "seeked", "ended", "pagehide", "online"]
 
 
@@ -41,19 +75,30 @@ class Problem(Schema):
 
 
 class SessionIn(Schema):
-    lesson: int
+    lesson: Id
+
+
+class AttentionOut(Schema):
+    """The learner's attention state. The number to type is only in the check's picture
+    (``GET /attention/{id}/image``), never here."""
+
+    id: int | None = Field(description="the pending check, or null while a new one waits")
+    due_in: int = Field(description="seconds left to answer the pending check")
+    blocked: bool = Field(description="credit is barred until a new check is passed")
+    retry_in: int = Field(description="seconds until a new check can be asked for")
 
 
 class SessionOut(Schema):
     session: uuid.UUID
     position: float
     watched: float
+    attention: AttentionOut | None = None
 
 
 class ReportIn(Schema):
     session: uuid.UUID
     seq: int = Field(ge=0, le=1_000_000)
-    lesson: int
+    lesson: Id
     played: list[tuple[float, float]] = Field(
         default_factory=list,
         max_length=200,
@@ -71,12 +116,6 @@ class ReportIn(Schema):
         return value
 
 
-class AttentionOut(Schema):
-    id: int
-    number: int
-    due_in: int
-
-
 class ReportOut(Schema):
     credited: float
     refused: dict[str, float]
@@ -88,12 +127,17 @@ class ReportOut(Schema):
 
 
 class AnswerIn(Schema):
-    session: uuid.UUID
+    session: uuid.UUID | None = None
     number: int = Field(ge=0, le=999)
 
 
 class AnswerOut(Schema):
     passed: bool
+    attention: AttentionOut | None = None
+
+
+class AttentionRequestIn(Schema):
+    session: uuid.UUID
 
 
 def limited_body(view):
@@ -115,7 +159,7 @@ def _problem(refused: services.ReportRefused):
     return Status(refused.status, {"code": refused.code, "message": refused.message})
 
 
-@study.post("/sessions", response={201: SessionOut, 400: Problem, 403: Problem})
+@study.post("/sessions", response={201: SessionOut, 400: Problem, 403: Problem, 404: Problem})
 @decorate_view(limited_body)
 def start_session(request, data: SessionIn):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=data.lesson)
@@ -125,14 +169,17 @@ def start_session(request, data: SessionIn):
             lesson=lesson,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
+        # A learner barred by a missed check is given a new one in this page view at once.
+        state = attention.attention_request(learner=request.user, session_id=session.pk)
     except services.ReportRefused as refused:
         return _problem(refused)
     return Status(
         201,
         {
             "session": session.pk,
-            "position": progress.position if progress else 0.0,
-            "watched": progress.watched_seconds if progress else 0.0,
+            "position": progress.position,
+            "watched": progress.watched_seconds,
+            "attention": state,
         },
     )
 
@@ -153,7 +200,7 @@ def _report(request, data: ReportIn):
     return Status(200, result.__dict__)
 
 
-@study.post("/reports", response={200: ReportOut, 400: Problem, 403: Problem})
+@study.post("/reports", response={200: ReportOut, 400: Problem, 403: Problem, 404: Problem})
 @decorate_view(limited_body)
 def report(request, data: ReportIn):
     """One batch of played intervals. Sent about every 30 s while playing, and on pause/end."""
@@ -171,16 +218,40 @@ def report_beacon(request, payload: Form[str]):
     return _report(request, data)
 
 
-@study.post("/attention/{check_id}", response={200: AnswerOut, 404: Problem})
+@study.post("/attention", response={200: AttentionOut | None, 403: Problem})
 @decorate_view(limited_body)
-def answer_attention(request, check_id: int, data: AnswerIn):
+def request_attention(request, data: AttentionRequestIn):
+    """A learner barred by a missed check asks for a new one, in this page view."""
     try:
-        passed = services.study_attention_answer(
-            learner=request.user, session_id=data.session, check_id=check_id, number=data.number
+        return Status(
+            200, attention.attention_request(learner=request.user, session_id=data.session)
         )
     except services.ReportRefused as refused:
         return _problem(refused)
-    return Status(200, {"passed": passed})
+
+
+@study.post("/attention/{check_id}", response={200: AnswerOut, 404: Problem})
+@decorate_view(limited_body)
+def answer_attention(request, check_id: Path[Id], data: AnswerIn):
+    """The number the learner typed from the check's picture; taken once."""
+    try:
+        passed, state = attention.attention_answer(
+            learner=request.user, check_id=check_id, number=data.number
+        )
+    except services.ReportRefused as refused:
+        return _problem(refused)
+    return Status(200, {"passed": passed, "attention": state})
+
+
+@study.get("/attention/{check_id}/image", response={200: None, 404: Problem})
+def attention_image(request, check_id: Path[Id]):
+    """The pending check's number as a picture, for the learner it was put to."""
+    check = attention.pending_check(learner=request.user, check_id=check_id)
+    if check is None:
+        raise Http404
+    response = HttpResponse(attention.render_png(check.number), content_type="image/png")
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 xapi = Router(tags=["xAPI"])
@@ -193,7 +264,7 @@ def my_statements(request):
 
 
 @xapi.get("/courses/{course_id}/statements", response={200: list[dict], 403: Problem})
-def course_statements(request, course_id: int):
+def course_statements(request, course_id: Path[Id]):
     """A course's learning records, for its school's instructors and administrators."""
     from courses.models import CoursePage
     from courses.selectors import user_may_teach_course

@@ -19,8 +19,9 @@ class RefusalReason(models.TextChoices):
     IDLE_GAP = "IDLE_GAP", _("After a long pause without activity")
     DAILY_CAP = "DAILY_CAP", _("Beyond the daily limit")
     ATTENTION_CHECK_FAILED = "ATTENTION_CHECK_FAILED", _("After a missed attention check")
-    OUT_OF_RANGE = "OUT_OF_RANGE", _("Outside the recording")
+    OUT_OF_RANGE = "OUT_OF_RANGE", _("Claimed beyond what could have played")
     REPLAY = "REPLAY", _("A report already received")
+    NOT_ENROLLED = "NOT_ENROLLED", _("After leaving the course")
 
 
 class WatchSession(models.Model):
@@ -40,7 +41,15 @@ class WatchSession(models.Model):
     credited_seconds = models.FloatField(default=0)
     refused_seconds = models.FloatField(default=0)
     position = models.FloatField(default=0)
-    attention_blocked = models.BooleanField(default=False)
+    # The enrolment this page view was opened under: once it is left, the page view earns
+    # nothing more (read with the session, in the report's one query).
+    enrolment = models.ForeignKey(
+        "courses.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="watch_sessions",
+    )
     # What the lesson and its course said when the session began, so that each report needs
     # no page or video lookups: the recording's length, the fastest rate that counts, and
     # whether the course asks attention checks.
@@ -150,12 +159,33 @@ class StudyClock(models.Model):
     # report touches one row per learner.
     day = models.DateField(null=True, blank=True)
     day_seconds = models.FloatField(default=0)
+    # Attention checks are the learner's, not a page view's: a missed check bars credit in
+    # every tab, device and lesson until a new one is passed, and the schedule runs on across
+    # page views and lessons, so short lessons get checks too.
+    attention_blocked = models.BooleanField(default=False)
+    attention_check = models.ForeignKey(
+        "AttentionCheck", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # With a check pending, its deadline; with none pending while barred, the earliest moment
+    # a new one is offered (a pause after a wrong answer, so guessing costs time).
+    attention_due_at = models.DateTimeField(null=True, blank=True)
+    # Seconds of credited study (in courses that ask checks) still to go before the next check.
+    attention_after = models.FloatField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.credited_until}"
 
 
 class AttentionCheck(models.Model):
+    """One check put to a learner, kept with its answer or its miss as evidence.
+
+    The number to type is drawn into an image shown in the lesson page's dialog; it never
+    travels as a field of the API's replies.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attention_checks"
+    )
     session = models.ForeignKey(
         WatchSession, on_delete=models.PROTECT, related_name="attention_checks_made"
     )
@@ -163,10 +193,12 @@ class AttentionCheck(models.Model):
     issued_at = models.DateTimeField()
     due_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True)
 
     class Meta:
         ordering = ["issued_at"]
+        indexes = [models.Index(fields=["learner", "issued_at"])]
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.number} {self.passed}"

@@ -19,6 +19,8 @@ from functools import cache
 from django.db import connection
 from django.db.models import Model
 
+from courses.models import Enrolment
+
 from .models import LessonProgress, ProgressReport, RefusedTime, StudyClock, WatchSession
 
 Statement = tuple[str, list]
@@ -39,7 +41,7 @@ _STATE = (
             "credited_seconds",
             "refused_seconds",
             "position",
-            "attention_blocked",
+            "enrolment",
             "duration",
             "max_rate",
             "attention_checks",
@@ -59,7 +61,21 @@ _STATE = (
             "completed_at",
         ),
     ),
-    (StudyClock, "c", ("id", "learner", "credited_until", "day", "day_seconds")),
+    (
+        StudyClock,
+        "c",
+        (
+            "id",
+            "learner",
+            "credited_until",
+            "day",
+            "day_seconds",
+            "attention_blocked",
+            "attention_check",
+            "attention_due_at",
+            "attention_after",
+        ),
+    ),
 )
 
 
@@ -87,10 +103,15 @@ def _state_query(vendor: str) -> tuple[str, list, list]:
             converters += expression.get_db_converters(connection)
             decoders.append((expression, converters))
     session, progress, clock = (model._meta for model, _alias, _names in _STATE)
+    # Whether the page view's enrolment still holds: one more column, not one more query.
+    enrolment = Enrolment._meta
+    left = enrolment.get_field("left_at").column
+    columns.append(f"(e.{_qn('id')} IS NOT NULL AND e.{_qn(left)} IS NULL)")
     sql = (
         f"SELECT {', '.join(columns)} FROM {_qn(session.db_table)} s "  # noqa: S608 - names from model metadata
         f"INNER JOIN {_qn(progress.db_table)} p ON p.{_qn('id')} = s.{_qn('progress_id')} "
         f"INNER JOIN {_qn(clock.db_table)} c ON c.{_qn('id')} = s.{_qn('clock_id')} "
+        f"LEFT JOIN {_qn(enrolment.db_table)} e ON e.{_qn('id')} = s.{_qn('enrolment_id')} "
         f"WHERE s.{_qn('id')} = %s AND s.{_qn('learner_id')} = %s"
     )
     if connection.features.has_select_for_update_of:
@@ -103,9 +124,10 @@ def _state_query(vendor: str) -> tuple[str, list, list]:
 
 def report_state(
     *, session_id, learner_id: int
-) -> tuple[WatchSession, LessonProgress, StudyClock] | None:
+) -> tuple[WatchSession, LessonProgress, StudyClock, bool] | None:
     """The session (if it is this learner's), its progress row and the learner's clock, locked
-    until the transaction ends. Call inside ``transaction.atomic``."""
+    until the transaction ends, and whether the session's enrolment is still active. Call
+    inside ``transaction.atomic``."""
     sql, decoders, shapes = _state_query(connection.vendor)
     session_pk = WatchSession._meta.pk.get_db_prep_value(session_id, connection)
     with _cursor() as cursor:
@@ -113,6 +135,7 @@ def report_state(
         row = cursor.fetchone()
     if row is None:
         return None
+    *row, enrolled = row
     values = []
     for value, (expression, converters) in zip(row, decoders, strict=True):
         for converter in converters:
@@ -124,7 +147,7 @@ def report_state(
         instances.append(model.from_db(connection.alias, attnames, chunk))
         start += len(attnames)
     session, progress, clock = instances
-    return session, progress, clock
+    return session, progress, clock, bool(enrolled)
 
 
 @cache

@@ -8,7 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from courses.models import Attendance
 
 from .models import (
     Application,
+    AttentionCheck,
     Certificate,
     CertificationProgramme,
     LedgerEntry,
@@ -60,6 +61,7 @@ class Evidence:
     events: list[ReviewEvent] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     certificate: Certificate | None = None
+    attention: dict = field(default_factory=dict)
 
 
 def application_evidence(*, application: Application, limit: int = 300) -> Evidence:
@@ -100,11 +102,22 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
     anomalies = []
     by_reason = dict(
         RefusedTime.objects.filter(session__learner=learner)
-        .exclude(reason=RefusalReason.REPLAY)
+        .exclude(reason__in=(RefusalReason.REPLAY, RefusalReason.OUT_OF_RANGE))
         .values("reason")
         .annotate(s=Sum("seconds"))
         .values_list("reason", "s")
     )
+    claims = RefusedTime.objects.filter(
+        session__learner=learner, reason=RefusalReason.OUT_OF_RANGE
+    ).count()
+    if claims:
+        anomalies.append(_("%(n)s reports claimed more than could have played") % {"n": claims})
+    checks = attention_summary(learner=learner)
+    if checks["missed"] or checks["wrong"]:
+        anomalies.append(
+            _("Attention checks: %(missed)s missed, %(wrong)s answered wrongly, of %(issued)s")
+            % checks
+        )
     credited = sum(s.credited_seconds for s in sessions)
     refused_total = sum(by_reason.values())
     labels = dict(RefusalReason.choices)
@@ -150,7 +163,25 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
         events=list(application.events.select_related("actor")),
         totals={"by_kind": totals_by_kind, "count": len(ids), "shown": len(entries)},
         certificate=Certificate.objects.filter(application=application).first(),
+        attention={
+            **checks,
+            "recent": list(
+                AttentionCheck.objects.filter(learner=learner).order_by("-issued_at")[:50]
+            ),
+        },
     )
+
+
+def attention_summary(*, learner) -> dict:
+    """How many checks were put to the learner, and how each ended."""
+    late = Q(answered_at__isnull=True) | Q(answered_at__gt=F("due_at"))
+    counts = AttentionCheck.objects.filter(learner=learner).aggregate(
+        n_issued=Count("id"),
+        n_passed=Count("id", filter=Q(passed=True)),
+        n_wrong=Count("id", filter=Q(passed=False, answered_at__lte=F("due_at"))),
+        n_missed=Count("id", filter=Q(passed=False) & late),
+    )
+    return {key.removeprefix("n_"): value for key, value in counts.items()}
 
 
 ROSTER_HEADER = [

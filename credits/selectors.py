@@ -11,7 +11,14 @@ from wagtail.models import Page
 from courses.models import CoursePage, LessonPage
 
 from .ledger import check_chain
-from .models import LearnerBalance, LedgerEntry, LessonProgress, RefusalReason, RefusedTime
+from .models import (
+    LearnerBalance,
+    LedgerEntry,
+    LessonProgress,
+    RefusalReason,
+    RefusedTime,
+    StudyClock,
+)
 
 
 def lesson_media_duration(*, lesson: LessonPage) -> float | None:
@@ -87,6 +94,7 @@ def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
     for item in per_occupation.values():
         item["hours"] = minutes_as_class_hours(item["minutes"])
     labels = dict(RefusalReason.choices)
+    not_time = (RefusalReason.REPLAY, RefusalReason.OUT_OF_RANGE)  # claims, not time spent
     refused = [
         {
             "reason": row["reason"],
@@ -94,7 +102,7 @@ def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
             "minutes": round(row["s"] / 60, 1),
         }
         for row in RefusedTime.objects.filter(session__learner=learner)
-        .exclude(reason=RefusalReason.REPLAY)
+        .exclude(reason__in=not_time)
         .values("reason")
         .annotate(s=Sum("seconds"))
         .order_by("-s")
@@ -114,6 +122,9 @@ def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
         "per_course": sorted(per_course.values(), key=lambda r: -r["minutes"]),
         "per_occupation": sorted(per_occupation.values(), key=lambda r: -r["minutes"]),
         "refused": refused,
+        "attention_paused": StudyClock.objects.filter(
+            learner=learner, attention_blocked=True
+        ).exists(),
         "resume": resume,
         "minutes_per_hour": settings.STUDY_MINUTES_PER_CLASS_HOUR,
     }

@@ -18,16 +18,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Attendance, LessonPage, QuizAttempt
+from courses.models import Attendance, Enrolment, LessonPage, QuizAttempt
 from courses.selectors import lesson_view
 from courses.services import lesson_complete
 from lms.accounts.models import User
 
+from . import attention, report_sql
 from . import intervals as iv
-from . import report_sql
+from .crediting import ReportFacts, decide
+from .errors import ReportRefused
 from .ledger import GENESIS, entry_content, entry_hash
 from .models import (
-    AttentionCheck,
     LearnerBalance,
     LedgerEntry,
     LessonProgress,
@@ -39,13 +40,7 @@ from .models import (
 )
 from .selectors import lesson_media_duration
 
-
-class ReportRefused(Exception):
-    """A report that changes nothing, with the HTTP status and the reason to show."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+__all__ = ["ReportRefused"]  # raised by these services; the API catches it from here
 
 
 @dataclass
@@ -189,16 +184,14 @@ def ledger_credit_assessment(*, attempt: QuizAttempt) -> LedgerEntry | None:
 # --- Study sessions and progress reports.
 
 
-def _refuse(result: ReportResult, reason: str, seconds: float) -> None:
-    if seconds > 1e-6:
-        result.refused[reason] = result.refused.get(reason, 0.0) + seconds
-
-
 @transaction.atomic
 def study_session_start(
     *, learner: User, lesson: LessonPage, user_agent: str = "", now: dt.datetime | None = None
 ) -> tuple[WatchSession, LessonProgress]:
-    """Open a watch session for one page view, if the learner may study this lesson now."""
+    """Open a watch session for one page view, if the learner may study this lesson now.
+
+    What the page must show of attention checks at once is ``attention.attention_request``'s.
+    """
     now = now or timezone.now()
     if (
         not lesson_view(lesson=lesson, user=learner)["may_study"]
@@ -219,6 +212,9 @@ def study_session_start(
         lesson=lesson,
         progress=progress,
         clock=clock,
+        enrolment=Enrolment.objects.filter(
+            learner=learner, course_id=course.pk, left_at__isnull=True
+        ).first(),
         started_at=now,
         last_report_at=now,
         user_agent=user_agent[:300],
@@ -227,39 +223,6 @@ def study_session_start(
         attention_checks=course.attention_checks,
     )
     return session, progress
-
-
-def _overdue_checks(session: WatchSession, now: dt.datetime) -> None:
-    missed = session.attention_checks_made.filter(
-        answered_at__isnull=True, passed__isnull=True, due_at__lt=now
-    )
-    if missed.update(passed=False):
-        session.attention_blocked = True
-
-
-def _maybe_issue_check(session: WatchSession, credited: float, now, rng) -> AttentionCheck | None:
-    pending = session.attention_checks_made.filter(passed__isnull=True).first()
-    if pending:
-        return pending
-    mean = settings.STUDY_ATTENTION_MEAN_SECONDS
-    if not session.attention_blocked and rng.random() >= min(1.0, credited / max(mean, 1)):
-        return None
-    return AttentionCheck.objects.create(
-        session=session,
-        number=10 + rng.randbelow(90),
-        issued_at=now,
-        due_at=now + dt.timedelta(seconds=settings.STUDY_ATTENTION_ANSWER_SECONDS),
-    )
-
-
-class _Rng:
-    """Randomness for attention checks; a class so tests can pass a deterministic one."""
-
-    def random(self) -> float:
-        return secrets.randbelow(1_000_000) / 1_000_000
-
-    def randbelow(self, n: int) -> int:
-        return secrets.randbelow(n)
 
 
 @transaction.atomic
@@ -273,46 +236,64 @@ def study_report(
     position: float | None = None,
     event: str = "progress",
     now: dt.datetime | None = None,
-    rng=None,
+    rng: attention.Rng | None = None,
 ) -> ReportResult:
     """Take one progress report and credit what it honestly can.
 
-    The session, the learner's progress on its lesson and the learner's clock are read and
-    locked in one query, so a learner's reports are taken one at a time whatever tab or device
-    they come from. What the lesson and course say was noted on the session at its start.
+    The session, the learner's progress on its lesson, the learner's clock and whether the
+    session's enrolment still holds are read, and locked, in one query, so a learner's reports
+    are taken one at a time whatever tab or device they come from. What the lesson and course
+    said was noted on the session at its start. The arithmetic is ``crediting.decide``'s.
     """
     now = now or timezone.now()
-    rng = rng or _Rng()
+    rng = rng or attention.Rng()
     state = report_sql.report_state(session_id=session_id, learner_id=learner.pk)
     if state is None:
         raise ReportRefused(403, "unknown_session", _("This watch session is not yours."))
-    session, progress, clock = state
+    session, progress, clock, enrolled = state
     if session.lesson_id != lesson_id:
         raise ReportRefused(400, "wrong_lesson", _("This watch session belongs to another lesson."))
     duration = session.duration
     result = ReportResult(duration=duration, watched=progress.watched_seconds)
     claimed = iv.normalise(played)
+    clipped = iv.clip(claimed, duration)
+    outside = iv.total(claimed) - iv.total(clipped)
+    wall = max(0.0, (now - session.last_report_at).total_seconds())
 
     if seq <= session.last_seq:
         # Received before, or overtaken by a later report of the same page view, which holds
         # all of it: video.played only grows. (The unique (session, seq) constraint backs this.)
-        RefusedTime.objects.create(
-            session=session, reason=RefusalReason.REPLAY, seconds=iv.total(claimed), at=now
+        decision = decide(
+            ReportFacts(
+                new_seconds=iv.total(clipped),
+                outside_seconds=outside,
+                duration=duration,
+                rate=session.max_rate,
+                idle_limit=settings.STUDY_IDLE_LIMIT_SECONDS,
+                own_gap=wall,
+                gap=wall,
+                wall=wall,
+                day_room=0.0,
+                replay=True,
+            )
         )
+        for reason, seconds in decision.refused.items():
+            RefusedTime.objects.create(session=session, reason=reason, seconds=seconds, at=now)
         result.replay = True
-        _refuse(result, RefusalReason.REPLAY, iv.total(claimed))
+        result.refused = decision.refused
         return result
 
-    clipped = iv.clip(claimed, duration)
-    _refuse(result, RefusalReason.OUT_OF_RANGE, iv.total(claimed) - iv.total(clipped))
     progress.watched = iv.from_stored(progress.watched)
     new = iv.subtract(clipped, progress.watched)
     new_seconds = iv.total(new)
 
-    if session.attention_checks:
-        _overdue_checks(session, now)
+    clock_changed = attention.note_missed(clock, now)
+    blocked_reason = None
+    if not enrolled:
+        blocked_reason = RefusalReason.NOT_ENROLLED
+    elif clock.attention_blocked:
+        blocked_reason = RefusalReason.ATTENTION_CHECK_FAILED
     rate = session.max_rate
-    idle = settings.STUDY_IDLE_LIMIT_SECONDS
     # A report counts from the previous one's arrival. Network delay varies, so arrivals can
     # be closer together than the playing was: where the learner's clock stopped only a little
     # before that arrival, the report counts from the clock instead, so an honest player's
@@ -322,38 +303,32 @@ def study_report(
     grace = dt.timedelta(seconds=settings.STUDY_LATENCY_GRACE_SECONDS)
     if clock.credited_until and own_start - grace <= clock.credited_until < own_start:
         own_start = max(session.started_at, clock.credited_until)
-    own_gap = max(0.0, (now - own_start).total_seconds())
     window_start = max(own_start, clock.credited_until or own_start)
-    gap = max(0.0, (now - window_start).total_seconds())
-    budget = min(gap, idle) * rate
-    budget_alone = min(own_gap, idle) * rate
-
-    credit = 0.0
-    clock_moved = False
-    if session.attention_blocked:
-        _refuse(result, RefusalReason.ATTENTION_CHECK_FAILED, new_seconds)
+    today = timezone.localdate(now)
+    spent = clock.day_seconds if clock.day == today else 0.0
+    cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
+    decision = decide(
+        ReportFacts(
+            new_seconds=new_seconds,
+            outside_seconds=outside,
+            duration=duration,
+            rate=rate,
+            idle_limit=settings.STUDY_IDLE_LIMIT_SECONDS,
+            own_gap=max(0.0, (now - own_start).total_seconds()),
+            gap=max(0.0, (now - window_start).total_seconds()),
+            wall=max(wall, (now - own_start).total_seconds()),
+            day_room=max(0.0, cap - spent),
+            blocked_reason=blocked_reason,
+        )
+    )
+    credit = decision.credit
+    result.refused = decision.refused
+    if blocked_reason == RefusalReason.ATTENTION_CHECK_FAILED:
         # Time under a missed check is spent: no later report may count it.
         clock.credited_until = max(clock.credited_until or now, now)
-        clock_moved = True
-    elif new_seconds > 0:
-        credit = min(new_seconds, budget)
-        over = new_seconds - credit
-        if over > 0:
-            parallel = max(0.0, min(new_seconds, budget_alone) - credit)
-            _refuse(result, RefusalReason.PARALLEL_SESSION, parallel)
-            reason = (
-                RefusalReason.IDLE_GAP if own_gap > idle else RefusalReason.FASTER_THAN_REAL_TIME
-            )
-            _refuse(result, reason, over - parallel)
-        if credit > 0:
-            today = timezone.localdate(now)
-            spent = clock.day_seconds if clock.day == today else 0.0
-            cap = settings.STUDY_DAILY_CAP_CLASS_HOURS * settings.STUDY_MINUTES_PER_CLASS_HOUR * 60
-            room = max(0.0, cap - spent)
-            if credit > room:
-                _refuse(result, RefusalReason.DAILY_CAP, credit - room)
-                credit = room
-            clock.day, clock.day_seconds = today, spent + credit
+        clock_changed = True
+    if credit > 0:
+        clock.day, clock.day_seconds = today, spent + credit
 
     taken, _rest = iv.take(new, credit)
     report = ProgressReport(
@@ -381,16 +356,21 @@ def study_report(
         session.position = position
     progress.updated_at = now
     session.credited_seconds += credit
-    session.refused_seconds += sum(result.refused.values())
+    session.refused_seconds += decision.refused_time
     session.last_report_at = now
     session.last_seq = seq
     if credit > 0:
         clock.credited_until = max(
             clock.credited_until or window_start, window_start + dt.timedelta(seconds=credit / rate)
         )
-        clock_moved = True
-    if clock_moved:
-        writes.append(report_sql.update(clock, ["credited_until", "day", "day_seconds"]))
+        clock_changed = True
+        if session.attention_checks:
+            attention.count_study(
+                clock=clock, credited=credit, session_id=session.pk, now=now, rng=rng
+            )
+    if event != "pagehide" and attention.may_offer(clock, now):
+        attention.issue(clock=clock, session_id=session.pk, now=now, rng=rng)
+        clock_changed = True
 
     threshold = settings.STUDY_COMPLETION_THRESHOLD * duration
     if progress.completed_at is None and duration and progress.watched_seconds >= threshold:
@@ -411,47 +391,16 @@ def study_report(
             ],
         )
     )
-
-    if session.attention_checks and event != "pagehide":
-        check = _maybe_issue_check(session, credit, now, rng)
-        if check:
-            result.attention = {
-                "id": check.pk,
-                "number": check.number,
-                "due_in": max(0, int((check.due_at - now).total_seconds())),
-            }
+    if clock_changed:
+        clock_fields = ["credited_until", "day", "day_seconds", *attention.ATTENTION_FIELDS]
+        writes.append(report_sql.update(clock, clock_fields))
     session_fields = ["position", "credited_seconds", "refused_seconds", "last_report_at"]
-    writes.append(report_sql.update(session, [*session_fields, "last_seq", "attention_blocked"]))
+    writes.append(report_sql.update(session, [*session_fields, "last_seq"]))
     report_sql.execute_together(writes, then=refusals)
+    result.attention = attention.state(clock, now)
     result.credited = credit
     result.watched = progress.watched_seconds
     return result
-
-
-@transaction.atomic
-def study_attention_answer(
-    *,
-    learner: User,
-    session_id: uuid.UUID,
-    check_id: int,
-    number: int,
-    now: dt.datetime | None = None,
-) -> bool:
-    now = now or timezone.now()
-    check = (
-        AttentionCheck.objects.select_for_update()
-        .filter(pk=check_id, session_id=session_id, session__learner=learner)
-        .first()
-    )
-    if check is None:
-        raise ReportRefused(404, "unknown_check", _("This attention check is not yours."))
-    if check.passed is not None:
-        return bool(check.passed)
-    check.answered_at = now
-    check.passed = now <= check.due_at and number == check.number
-    check.save(update_fields=["answered_at", "passed"])
-    WatchSession.objects.filter(pk=session_id).update(attention_blocked=not check.passed)
-    return check.passed
 
 
 def attendance_bank_closed(*, learner: User | None = None, now: dt.datetime | None = None) -> int:

@@ -271,8 +271,13 @@ STUDY_LATENCY_GRACE_SECONDS = env.int("STUDY_LATENCY_GRACE_SECONDS", default=10)
 STUDY_COMPLETION_THRESHOLD = env.float("STUDY_COMPLETION_THRESHOLD", default=0.95)
 STUDY_REPORT_MAX_BYTES = 16_384
 STUDY_REPORT_MAX_INTERVALS = 200
+# Attention checks (courses that turn them on; see credits/attention.py for what they can and
+# cannot stop): on average one per this many seconds of credited study, drawn uniformly
+# between half and one and a half times it; seconds to answer one; seconds before a new check
+# after a wrong answer.
 STUDY_ATTENTION_MEAN_SECONDS = env.int("STUDY_ATTENTION_MEAN_SECONDS", default=600)
-STUDY_ATTENTION_ANSWER_SECONDS = 60
+STUDY_ATTENTION_ANSWER_SECONDS = env.int("STUDY_ATTENTION_ANSWER_SECONDS", default=60)
+STUDY_ATTENTION_RETRY_SECONDS = env.int("STUDY_ATTENTION_RETRY_SECONDS", default=20)
 
 # --- Certificates as signed Open Badges 3.0 credentials.
 # The Ed25519 key, as a private Multikey ("z3u2..."); without it, a key file is used, made

@@ -85,7 +85,9 @@ def test_a_report_overtaken_by_a_later_one_credits_nothing(learner, lesson):
     late = report(learner, s, 2, [(0, 20)], 31)
     assert late.replay and late.credited == 0
     assert late.watched == pytest.approx(30)
-    assert refused(s, "REPLAY") == pytest.approx(20)
+    # Refused time is bounded by what could have played since the previous report (1 s).
+    assert refused(s, "REPLAY") == pytest.approx(1)
+    assert refused(s, "OUT_OF_RANGE") == 0  # an honest late report is no implausible claim
     assert list(ProgressReport.objects.filter(session=s).values_list("seq", flat=True)) == [3]
 
 
@@ -93,7 +95,9 @@ def test_claiming_more_media_than_wall_time_credits_only_wall_time(learner, less
     s = start(learner, lesson)
     result = report(learner, s, 1, [(0, 600)], 20)
     assert result.credited == pytest.approx(20)
-    assert refused(s, "FASTER_THAN_REAL_TIME") == pytest.approx(580)
+    # Refused time stays what could have played in 20 s; the rest is one implausible claim.
+    assert refused(s, "FASTER_THAN_REAL_TIME") == pytest.approx(20)
+    assert refused(s, "OUT_OF_RANGE") == pytest.approx(560)
     assert not LedgerEntry.objects.exists()
 
 
@@ -210,42 +214,101 @@ def test_completion_from_two_devices_at_the_same_moment_is_credited_once(learner
     assert LedgerEntry.objects.filter(learner=learner, kind="lesson").count() == 1
 
 
-class Always:
-    def random(self):
-        return 0.0
+class Fixed:
+    """Checks as soon as anything is credited, always numbered 451."""
 
-    def randbelow(self, n):
-        return 41
+    def uniform(self, low, high):
+        return 1.0
+
+    def number(self):
+        return 451
 
 
-def test_missed_attention_check_stops_credit_until_the_next_is_passed(
+def with_checks(course):
+    course.attention_checks = True
+    course.save_revision().publish()
+
+
+def test_a_check_falls_due_and_a_missed_one_stops_credit_until_the_next_is_passed(
     learner, lesson, video_course
 ):
-    video_course.attention_checks = True
-    video_course.save_revision().publish()
+    from credits import attention
+
+    with_checks(video_course)
     s = start(learner, lesson)
-    first = report(learner, s, 1, [(0, 30)], 30, rng=Always())
-    assert first.attention["number"] == 51
-    late = report(learner, s, 2, [(0, 120)], 120, rng=Always())  # due at 90: missed
+    first = report(learner, s, 1, [(0, 30)], 30, rng=Fixed())
+    assert first.credited == pytest.approx(30)
+    assert first.attention == {
+        "id": first.attention["id"],
+        "due_in": 60,
+        "blocked": False,
+        "retry_in": 0,
+    }
+    assert "number" not in first.attention
+    late = report(learner, s, 2, [(0, 120)], 120, rng=Fixed())  # due at 90: missed
     assert late.credited == 0
     assert refused(s, "ATTENTION_CHECK_FAILED") == pytest.approx(90)
-    check = late.attention
-    assert services.study_attention_answer(
-        learner=learner, session_id=s.pk, check_id=check["id"], number=51, now=at(125)
+    assert late.attention["blocked"] and late.attention["id"] != first.attention["id"]
+    passed, after = attention.attention_answer(
+        learner=learner, check_id=late.attention["id"], number=451, now=at(125)
     )
-    resumed = report(learner, s, 3, [(0, 150)], 150, rng=Always())
+    assert passed and after is None
+    resumed = report(learner, s, 3, [(0, 150)], 150, rng=Fixed())
     assert resumed.credited == pytest.approx(30)
 
 
-def test_wrong_answer_to_an_attention_check_fails_it(learner, lesson, video_course):
-    video_course.attention_checks = True
-    video_course.save_revision().publish()
+def test_wrong_answer_fails_the_check_and_the_next_comes_only_after_a_pause(
+    learner, lesson, video_course, settings
+):
+    from credits import attention
+
+    settings.STUDY_ATTENTION_RETRY_SECONDS = 20
+    with_checks(video_course)
     s = start(learner, lesson)
-    check = report(learner, s, 1, [(0, 30)], 30, rng=Always()).attention
-    assert not services.study_attention_answer(
-        learner=learner, session_id=s.pk, check_id=check["id"], number=12, now=at(35)
+    check = report(learner, s, 1, [(0, 30)], 30, rng=Fixed()).attention
+    passed, after = attention.attention_answer(
+        learner=learner, check_id=check["id"], number=452, now=at(35)
     )
-    assert report(learner, s, 2, [(0, 60)], 60, rng=Always()).credited == 0
+    assert not passed
+    assert after == {"id": None, "due_in": 0, "blocked": True, "retry_in": 20}
+    # Answering the same check again changes nothing.
+    assert (
+        attention.attention_answer(learner=learner, check_id=check["id"], number=451, now=at(36))[0]
+        is False
+    )
+    barred = report(learner, s, 2, [(0, 45)], 45, rng=Fixed())
+    assert barred.credited == 0 and barred.attention["id"] is None
+    assert attention.attention_request(learner=learner, session_id=s.pk, now=at(50))["id"] is None
+    fresh = attention.attention_request(learner=learner, session_id=s.pk, now=at(56), rng=Fixed())
+    assert fresh["id"] and fresh["blocked"]
+
+
+def test_checks_are_scheduled_per_learner_across_short_lessons(learner, video_course, settings):
+    """Lessons of 60 s, a check every 150 s of study: the third lesson brings one."""
+    from tests.courses.conftest import lessons_of
+
+    class Mean:
+        def uniform(self, low, high):
+            return (low + high) / 2
+
+        def number(self):
+            return 300
+
+    settings.STUDY_ATTENTION_MEAN_SECONDS = 150
+    with_checks(video_course)
+    asked = []
+    for n, lesson in enumerate(lessons_of(video_course)):
+        t0 = 1000 * n
+        s = start(learner, lesson, t=t0)
+        result = report(learner, s, 1, [(0, 60)], t0 + 60, rng=Mean())
+        asked.append(bool(result.attention))
+        if result.attention:
+            from credits import attention
+
+            attention.attention_answer(
+                learner=learner, check_id=result.attention["id"], number=300, now=at(t0 + 65)
+            )
+    assert asked == [False, False, True]
 
 
 @hsettings(

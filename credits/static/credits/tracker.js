@@ -11,7 +11,7 @@
   var EVERY_MS = 30000;
   var session = null, seq = 0, played = [], position = 0, playing = false, timer = null;
   var pendingKey = "nightschool:pending:" + lesson;
-  var video = null, overlay = null;
+  var video = null;
 
   function ranges(timeRanges) {
     var out = [];
@@ -54,7 +54,7 @@
       return post("/study/reports", report).then(function (result) {
         store(null);
         root.dispatchEvent(new CustomEvent("nightschool:credited", { bubbles: true, detail: result.data }));
-        if (result.data && result.data.attention) ask(result.data.attention);
+        if (result.data) onAttention(result.data.attention);
       }).catch(function () { /* kept in localStorage; sent again when the connection returns */ });
     });
   }
@@ -83,32 +83,92 @@
     navigator.sendBeacon(api + "/study/reports/beacon", form);
   }
 
-  function ask(check) {
-    if (overlay || !video) return;
-    video.pause();
-    overlay = document.createElement("div");
-    overlay.className = "attention";
-    overlay.setAttribute("role", "dialog");
-    var choices = [check.number];
-    while (choices.length < 4) {
-      var n = 10 + Math.floor(Math.random() * 90);
-      if (choices.indexOf(n) < 0) choices.push(n);
-    }
-    choices.sort(function () { return Math.random() - 0.5; });
-    var prompt = document.createElement("p");
-    prompt.textContent = root.dataset.askText.replace("{number}", check.number);
-    overlay.appendChild(prompt);
-    choices.forEach(function (n) {
-      var button = document.createElement("button");
-      button.type = "button"; button.className = "button primary"; button.textContent = String(n);
-      button.addEventListener("click", function () {
-        post("/study/attention/" + check.id, { session: session, number: n }).finally(function () {
-          overlay.remove(); overlay = null; video.play().catch(function () {});
-        });
-      });
-      overlay.appendChild(button);
+  /* Attention checks. The server's replies name a check, never its number: the number is
+   * only in the picture the dialog shows. A missed or wrong answer bars credit everywhere
+   * until a new check is passed, so the dialog stays until then. */
+  var dialog = null, shownCheck = null, dueTimer = null, retryTimer = null, returnFocus = null;
+  var text = root.dataset;
+
+  function el(tag, attrs, content) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (content) node.textContent = content;
+    return node;
+  }
+  function closeDialog() {
+    clearTimeout(dueTimer); clearTimeout(retryTimer);
+    if (!dialog) return;
+    dialog.remove(); dialog = null; shownCheck = null;
+    if (returnFocus && returnFocus.focus) returnFocus.focus();
+    if (video) video.play().catch(function () {});
+  }
+  function openDialog() {
+    if (dialog) { dialog.textContent = ""; return dialog; }
+    returnFocus = document.activeElement;
+    if (video && !video.paused) video.pause();
+    dialog = el("div", { "class": "attention", role: "dialog", "aria-modal": "true",
+                         "aria-labelledby": "attention-title", "aria-describedby": "attention-why" });
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key !== "Tab") return;  /* keep focus inside the dialog */
+      var items = dialog.querySelectorAll("input, button");
+      if (!items.length) return;
+      var first = items[0], last = items[items.length - 1];
+      if (event.shiftKey && document.activeElement === first) { last.focus(); event.preventDefault(); }
+      else if (!event.shiftKey && document.activeElement === last) { first.focus(); event.preventDefault(); }
     });
-    root.appendChild(overlay);
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+  function askForNew() {
+    if (!session) return;
+    post("/study/attention", { session: session }).then(function (result) {
+      if (result.status === 200) onAttention(result.data);
+    }).catch(function () { retryTimer = setTimeout(askForNew, 15000); });
+  }
+  function showBarred(state, message) {
+    var box = openDialog();
+    box.appendChild(el("h2", { id: "attention-title" }, text.pausedTitle));
+    box.appendChild(el("p", { id: "attention-why" }, message || text.pausedWhy));
+    var wait = el("p", { "class": "wait", "aria-live": "polite" }, text.retryText.replace("{seconds}", state.retry_in));
+    box.appendChild(wait);
+    retryTimer = setTimeout(askForNew, Math.max(1, state.retry_in) * 1000);
+  }
+  function showCheck(state) {
+    if (shownCheck === state.id && dialog) return;
+    var box = openDialog();
+    shownCheck = state.id;
+    box.appendChild(el("h2", { id: "attention-title" }, state.blocked ? text.pausedTitle : text.askTitle));
+    box.appendChild(el("p", { id: "attention-why" }, state.blocked ? text.pausedWhy : text.askWhy));
+    box.appendChild(el("img", { src: api + "/study/attention/" + state.id + "/image",
+                                alt: text.imageAlt, width: "200", height: "80" }));
+    var form = el("form", { "class": "answer" });
+    var input = el("input", { type: "text", inputmode: "numeric", pattern: "[0-9]*", maxlength: "3",
+                              autocomplete: "off", "aria-label": text.inputLabel, required: "" });
+    var button = el("button", { type: "submit", "class": "button primary" }, text.submitText);
+    var status = el("p", { "class": "wait", "aria-live": "polite" });
+    form.appendChild(input); form.appendChild(button);
+    box.appendChild(form); box.appendChild(status);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var number = parseInt(input.value, 10);
+      if (isNaN(number)) { input.focus(); return; }
+      button.disabled = true;
+      post("/study/attention/" + state.id, { session: session, number: number }).then(function (result) {
+        if (result.status !== 200) { button.disabled = false; return; }
+        if (result.data.passed) { closeDialog(); return; }
+        shownCheck = null;
+        if (result.data.attention && result.data.attention.id) showCheck(result.data.attention);
+        else showBarred(result.data.attention || { retry_in: 0 }, text.wrongText);
+      }).catch(function () { button.disabled = false; status.textContent = text.offlineText; });
+    });
+    clearTimeout(dueTimer);
+    dueTimer = setTimeout(function () { shownCheck = null; askForNew(); }, (state.due_in + 1) * 1000);
+    input.focus();
+  }
+  function onAttention(state) {
+    if (!state) { closeDialog(); return; }
+    if (state.id) showCheck(state);
+    else if (state.blocked) showBarred(state);
   }
 
   function onPlayerEvent(event) {
@@ -145,6 +205,7 @@
       session = result.data.session;
       var player = playerRoot && playerRoot.nightschoolPlayer;
       if (player && result.data.position > 1) player.setStart(result.data.position);
+      onAttention(result.data.attention);
       flushPending();
     }).catch(function () { setTimeout(begin, 15000); });
   }
