@@ -139,7 +139,7 @@ def test_the_inspect_view_is_not_served(client, course, instructor, catalogue, o
     assert client.get(f"/admin/classroom_sessions/inspect/{session.pk}/").status_code == 404
 
 
-@pytest.mark.parametrize("name", ["courses:qr_screen"])
+@pytest.mark.parametrize("name", ["courses:qr_screen", "courses:attendance_roster"])
 def test_another_schools_instructor_cannot_open_the_classroom_screens(
     client, course, instructor, catalogue, occupation, name
 ):
