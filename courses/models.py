@@ -461,6 +461,21 @@ class ClassroomSession(models.Model):
 
 
 class Attendance(models.Model):
+    """A learner in a classroom session.
+
+    A QR check-in is *pending* until the instructor confirms it on the roster (one by one,
+    or all who remain listed when the roster is closed). Only a confirmed attendance ever
+    gets ``checked_out_at``, and that is what banking reads: an attendance without it
+    banks nothing. A learner who leaves before being confirmed has the time kept in
+    ``left_at`` until the instructor decides. Rows written other than by a QR check-in (and
+    every attendance from before confirmation existed) are confirmed.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the instructor")
+        CONFIRMED = "confirmed", _("Confirmed present")
+        REMOVED = "removed", _("Removed by the instructor")
+
     session = models.ForeignKey(
         ClassroomSession, on_delete=models.PROTECT, related_name="attendances"
     )
@@ -469,6 +484,18 @@ class Attendance(models.Model):
     )
     checked_in_at = models.DateTimeField()
     checked_out_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONFIRMED
+    )
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -478,10 +505,34 @@ class Attendance(models.Model):
                 | Q(checked_out_at__gte=F("checked_in_at")),
                 name="checkout_after_checkin",
             ),
+            models.CheckConstraint(
+                condition=Q(status="confirmed") | Q(checked_out_at__isnull=True),
+                name="only_confirmed_attendance_closes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "confirmed", "removed"]),
+                name="attendance_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.learner} · {self.session}"
+
+
+class CheckInCodeMiss(models.Model):
+    """A wrong short code typed at check-in: counted to stop guessing."""
+
+    session = models.ForeignKey(ClassroomSession, on_delete=models.CASCADE, related_name="+")
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["session", "learner", "at"], name="checkin_miss_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.session} · {self.at:%H:%M:%S}"
 
 
 class QuizAttempt(models.Model):

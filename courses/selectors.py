@@ -365,8 +365,12 @@ def teaching_overview(*, courses: list[CoursePage]) -> dict:
         .annotate(enrolled=Count("joiners", filter=Q(joiners__left_at__isnull=True)))
         .order_by("course__title", "number")
     )
+    waiting = Q(attendances__status=Attendance.Status.PENDING)
+    # Sessions to come, and ended ones whose check-ins still wait for the instructor.
     sessions = list(
-        ClassroomSession.objects.filter(cycle__in=cycles, ends_at__gte=timezone.now())
+        ClassroomSession.objects.filter(cycle__in=cycles)
+        .annotate(pending=Count("attendances", filter=waiting))
+        .filter(Q(ends_at__gte=timezone.now()) | Q(pending__gt=0))
         .select_related("lesson")
         .order_by("starts_at")
     )
@@ -377,3 +381,15 @@ def teaching_overview(*, courses: list[CoursePage]) -> dict:
     for session in sessions:
         by_course[cycle_course[session.cycle_id]]["sessions"].append(session)
     return {"courses": list(by_course.values())}
+
+
+def session_attendance(*, session: ClassroomSession) -> dict:
+    """The instructor's roster of one classroom session: who checked in, and who waits."""
+    attendances = list(
+        session.attendances.select_related("learner", "decided_by").order_by("checked_in_at")
+    )
+    return {
+        "attendances": attendances,
+        "pending": sum(a.status == Attendance.Status.PENDING for a in attendances),
+        "present": [a for a in attendances if a.status != Attendance.Status.REMOVED],
+    }

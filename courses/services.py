@@ -21,9 +21,11 @@ from wagtail.models import (
 
 from lms.accounts.models import Organisation, User
 
+from .checkin import LOCKOUT, MAX_CODE_MISSES, CheckInRefused, code_matches, read_token
 from .models import (
     Attendance,
     CatalogueIndexPage,
+    CheckInCodeMiss,
     ClassroomSession,
     CoursePage,
     Cycle,
@@ -249,7 +251,8 @@ def lesson_complete(
 def attendance_check_in(
     *, learner: User, session: ClassroomSession, now: dt.datetime | None = None
 ) -> tuple[Attendance, bool]:
-    """Check a learner in once. The QR token has already been verified by the caller."""
+    """Check a learner in once, pending the instructor's confirmation. The QR token and the
+    screen's code have already been checked (``classroom_check_in`` does both)."""
     from .selectors import is_enrolled
 
     now = now or timezone.now()
@@ -261,31 +264,179 @@ def attendance_check_in(
         raise ValidationError(_("Check-in opens 30 minutes before the session."), code="too_early")
     ClassroomSession.objects.select_for_update().filter(pk=session.pk).first()
     existing = Attendance.objects.filter(session=session, learner=learner).first()
+    if existing and existing.status == Attendance.Status.REMOVED:
+        raise ValidationError(
+            _("Your instructor removed your check-in for this session. Speak to them in class."),
+            code="removed",
+        )
     if existing:
         return existing, False
-    if Attendance.objects.filter(session=session).count() >= session.capacity:
+    taken = Attendance.objects.filter(session=session).exclude(status=Attendance.Status.REMOVED)
+    if taken.count() >= session.capacity:
         raise ValidationError(_("This session is full."), code="full")
-    return Attendance.objects.create(session=session, learner=learner, checked_in_at=now), True
+    return Attendance.objects.create(
+        session=session, learner=learner, checked_in_at=now, status=Attendance.Status.PENDING
+    ), True
+
+
+def classroom_check_in(
+    *,
+    learner: User,
+    session: ClassroomSession,
+    token: str,
+    code: str,
+    now: dt.datetime | None = None,
+) -> tuple[Attendance, bool]:
+    """A learner's check-in from the classroom screen: a fresh QR token for this session,
+    the short code the screen shows now, and no more than ``MAX_CODE_MISSES`` wrong codes
+    for this session within ``LOCKOUT``. Raises ``CheckInRefused`` or ``ValidationError``
+    with the reason; a wrong code is counted (and kept even though the check-in fails)."""
+    from .selectors import is_enrolled
+
+    now = now or timezone.now()
+    read_token(token=token, session_id=session.pk, now=now)
+    if not is_enrolled(learner=learner, course_id=session.lesson.get_parent().id):
+        raise ValidationError(_("You are not enrolled in this course."), code="not_enrolled")
+    refusal = None
+    with transaction.atomic():
+        # One learner's guesses are counted one at a time; a miss is committed even though
+        # the check-in is refused, so the refusal is raised after the block.
+        User.objects.select_for_update().filter(pk=learner.pk).first()
+        misses = CheckInCodeMiss.objects.filter(
+            session=session, learner=learner, at__gt=now - LOCKOUT
+        ).count()
+        if misses >= MAX_CODE_MISSES:
+            refusal = CheckInRefused(
+                "locked",
+                _(
+                    "Too many wrong codes. Wait %(minutes)s minutes, then scan the code on "
+                    "the screen again."
+                )
+                % {"minutes": int(LOCKOUT.total_seconds() // 60)},
+            )
+        elif not code_matches(session_id=session.pk, code=code, now=now):
+            CheckInCodeMiss.objects.create(session=session, learner=learner, at=now)
+            left = MAX_CODE_MISSES - misses - 1
+            refusal = CheckInRefused(
+                "wrong_code",
+                _("That is not the code on the screen. %(left)s tries left.") % {"left": left}
+                if left
+                else _("That is not the code on the screen."),
+            )
+    if refusal is not None:
+        raise refusal
+    return attendance_check_in(learner=learner, session=session, now=now)
 
 
 @transaction.atomic
 def attendance_check_out(
     *, learner: User, session: ClassroomSession, now: dt.datetime | None = None
 ) -> Attendance:
+    """Close a confirmed attendance at the time of leaving; for one still waiting for the
+    instructor, only note the time, which closes it if and when it is confirmed."""
     now = min(now or timezone.now(), session.ends_at)
     attendance = Attendance.objects.select_for_update().get(session=session, learner=learner)
-    if attendance.checked_out_at is None:
-        attendance.checked_out_at = max(now, attendance.checked_in_at)
-        attendance.save(update_fields=["checked_out_at"])
+    left = max(now, attendance.checked_in_at)
+    if attendance.status == Attendance.Status.CONFIRMED:
+        if attendance.checked_out_at is None:
+            attendance.checked_out_at = left
+            attendance.save(update_fields=["checked_out_at"])
+    elif attendance.left_at is None:
+        attendance.left_at = left
+        attendance.save(update_fields=["left_at"])
+    return attendance
+
+
+def _close_if_over(attendance: Attendance, now: dt.datetime) -> None:
+    """A confirmed attendance closes when the learner left, or at the session's end."""
+    session = attendance.session
+    if attendance.checked_out_at is not None:
+        return
+    if attendance.left_at is not None:
+        attendance.checked_out_at = max(attendance.left_at, attendance.checked_in_at)
+    elif now >= session.ends_at:
+        attendance.checked_out_at = max(session.ends_at, attendance.checked_in_at)
+
+
+@transaction.atomic
+def attendance_confirm(
+    *, attendance: Attendance, by: User, now: dt.datetime | None = None
+) -> Attendance:
+    """The instructor saw the learner in the room. Also undoes a removal."""
+    now = now or timezone.now()
+    attendance = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=attendance.pk)
+    )
+    if attendance.status != Attendance.Status.CONFIRMED:
+        attendance.status = Attendance.Status.CONFIRMED
+        attendance.decided_by, attendance.decided_at = by, now
+        _close_if_over(attendance, now)
+        attendance.save(update_fields=["status", "decided_by", "decided_at", "checked_out_at"])
     return attendance
 
 
 @transaction.atomic
-def attendance_close_ended(*, learner: User | None = None, now: dt.datetime | None = None) -> int:
-    """Close every attendance left open at a session's end, at that end; only one learner's
-    when ``learner`` is given (a page of theirs), so a page view locks nobody else's rows."""
+def attendance_remove(
+    *, attendance: Attendance, by: User, now: dt.datetime | None = None
+) -> Attendance:
+    """The instructor did not see the learner in the room: the check-in banks nothing.
+
+    The row stays (who checked in, and who removed it, is evidence). An attendance already
+    closed may already be banked; the ledger is append-only, so that takes a reviewer's
+    adjustment with a reason, not a removal here."""
     now = now or timezone.now()
-    open_ended = Attendance.objects.filter(checked_out_at__isnull=True, session__ends_at__lte=now)
+    attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+    if attendance.checked_out_at is not None:
+        raise ValidationError(
+            _(
+                "This attendance is closed and may already be banked; "
+                "ask a reviewer to adjust the hours with a reason."
+            ),
+            code="closed",
+        )
+    if attendance.status != Attendance.Status.REMOVED:
+        attendance.status = Attendance.Status.REMOVED
+        attendance.decided_by, attendance.decided_at = by, now
+        attendance.save(update_fields=["status", "decided_by", "decided_at"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_confirm_remaining(
+    *, session: ClassroomSession, by: User, now: dt.datetime | None = None
+) -> int:
+    """Close the roster: everyone still waiting is confirmed present. Removed check-ins
+    stay removed."""
+    now = now or timezone.now()
+    pending = (
+        Attendance.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .filter(session=session, status=Attendance.Status.PENDING)
+    )
+    confirmed = 0
+    for attendance in pending:
+        attendance.status = Attendance.Status.CONFIRMED
+        attendance.decided_by, attendance.decided_at = by, now
+        _close_if_over(attendance, now)
+        attendance.save(update_fields=["status", "decided_by", "decided_at", "checked_out_at"])
+        confirmed += 1
+    return confirmed
+
+
+@transaction.atomic
+def attendance_close_ended(*, learner: User | None = None, now: dt.datetime | None = None) -> int:
+    """Close every confirmed attendance left open at a session's end, at that end; only one
+    learner's when ``learner`` is given (a page of theirs), so a page view locks nobody
+    else's rows. A check-in still waiting for the instructor stays open: it banks nothing
+    until confirmed, and is not lost."""
+    now = now or timezone.now()
+    open_ended = Attendance.objects.filter(
+        checked_out_at__isnull=True,
+        session__ends_at__lte=now,
+        status=Attendance.Status.CONFIRMED,
+    )
     if learner is not None:
         open_ended = open_ended.filter(learner=learner)
     closed = 0

@@ -85,11 +85,20 @@ class ClassroomSessionForm(WagtailAdminModelForm):
 
 
 class _OwnSessionsOnly:
+    """Wagtail's object views check the action, not the instance; this adds the instance.
+
+    Every view of the set that loads one session goes through ``get_object``: edit, delete,
+    copy, history (and its results), usage and inspect."""
+
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
         if not user_may_teach_course(user=self.request.user, course_id=obj.cycle.course_id):
             raise PermissionDenied
         return obj
+
+
+def _own_sessions_only(view_class):
+    return type(view_class.__name__, (_OwnSessionsOnly, view_class), {})
 
 
 class _OwnSessionsIndex(ModelViewSet.index_view_class):
@@ -107,8 +116,12 @@ class ClassroomSessionViewSet(ModelViewSet):
     menu_order = 250
     list_display = ["lesson", "venue_name", "starts_at", "capacity"]
     index_view_class = _OwnSessionsIndex
-    edit_view_class = type("EditView", (_OwnSessionsOnly, ModelViewSet.edit_view_class), {})
-    delete_view_class = type("DeleteView", (_OwnSessionsOnly, ModelViewSet.delete_view_class), {})
+    edit_view_class = _own_sessions_only(ModelViewSet.edit_view_class)
+    delete_view_class = _own_sessions_only(ModelViewSet.delete_view_class)
+    copy_view_class = _own_sessions_only(ModelViewSet.copy_view_class)
+    history_view_class = _own_sessions_only(ModelViewSet.history_view_class)
+    usage_view_class = _own_sessions_only(ModelViewSet.usage_view_class)
+    inspect_view_class = _own_sessions_only(ModelViewSet.inspect_view_class)
 
     def get_form_class(self, for_update=False):
         # The form narrows cycles and lessons to the instructor's own courses.

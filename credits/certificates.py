@@ -6,6 +6,7 @@ database knows: programmes, certificates and revocations.
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,7 +15,9 @@ from .credentials import keys
 from .credentials.builder import (
     AchievementDefinition,
     build_achievement_credential,
+    hashed_identity,
     issuer_url,
+    publishes_identity_salt,
     status_list_url,
 )
 from .credentials.multikey import verification_method_id
@@ -74,8 +77,9 @@ def certificate_sign(*, certificate: Certificate) -> dict:
         activity_end=_start_of(certificate.activity_end, issued),
         valid_from=issued,
         valid_until=certificate.valid_until,
-        recipient_identifier=f"{base}/learners/{certificate.learner_id}",
+        subject_id=f"urn:uuid:{uuid.uuid4()}",
         recipient_name=certificate.learner.real_name or None,
+        salt=keys.holder_salt(certificate.public_id),
         status_list=status_list_url(base, programme.issuer_id, local_list),
         status_index=certificate.status_index % LIST_SIZE,
         name=f"{programme.name_zh} · {certificate.number}",
@@ -87,6 +91,44 @@ def certificate_sign(*, certificate: Certificate) -> dict:
         verification_method=keys.verification_method(issuer),
         created=issued,
     )
+
+
+def holder_identity(*, certificate: Certificate) -> dict | None:
+    """For the holder only: what proves the certificate's name hash is theirs (their name
+    and the secret salt), to share with a verifier when they choose. None for a credential
+    whose salt is already in it (issued before subject privacy) or with no name hash."""
+    credential = certificate.credential or {}
+    if publishes_identity_salt(credential):
+        return None
+    subject = credential.get("credentialSubject") or {}
+    names = [i for i in subject.get("identifier", []) if i.get("identityType") == "name"]
+    if not names or not certificate.learner.real_name:
+        return None
+    salt = keys.holder_salt(certificate.public_id)
+    identity = hashed_identity(certificate.learner.real_name, identity_type="name", salt=salt)
+    if identity["identityHash"] != names[0]["identityHash"]:
+        return None  # signed under another key; this salt would not prove anything
+    return {
+        "credential": credential.get("id"),
+        "credentialSubject": subject.get("id"),
+        "identityType": "name",
+        "name": certificate.learner.real_name,
+        "salt": salt,
+        "identityHash": identity["identityHash"],
+        "howToCheck": (
+            "sha256$ + hex(SHA-256(name + salt)) equals the identityHash of the credential's "
+            "credentialSubject.identifier. Share this file only with someone you want to "
+            "show that the certificate is yours."
+        ),
+    }
+
+
+def credential_is_public(*, certificate: Certificate) -> bool:
+    """Whether anyone may fetch the signed credential by its URL. One issued before subject
+    privacy carries the salt of its name hash, which with the masked name on the public
+    page lets the name be guessed; it cannot be changed without breaking its signature, so
+    it is served to its holder and the issuer's reviewers only."""
+    return not publishes_identity_salt(certificate.credential or {})
 
 
 def issuer_profile(*, org) -> dict:

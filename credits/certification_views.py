@@ -334,10 +334,11 @@ def transcript(request):
     import json
     import zipfile
 
+    from .certificates import holder_identity
     from .transcript_pdf import TranscriptRow, render_transcript_pdf
 
     certificates = list(
-        Certificate.objects.filter(learner=request.user).select_related("programme")
+        Certificate.objects.filter(learner=request.user).select_related("programme", "learner")
     )
     rows = [
         TranscriptRow(
@@ -364,6 +365,12 @@ def transcript(request):
                 f"{c.number}.credential.json",
                 json.dumps(c.credential, ensure_ascii=False, indent=2),
             )
+            identity = holder_identity(certificate=c)
+            if identity is not None:  # private: for the holder to share as they choose
+                bundle.writestr(
+                    f"{c.number}.holder-identity.json",
+                    json.dumps(identity, ensure_ascii=False, indent=2),
+                )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="night-school-transcript.zip"'
     return response
@@ -380,7 +387,24 @@ def _jsonld(document: dict) -> HttpResponse:
 
 
 def credential(request, public_id: str):
-    certificate = get_object_or_404(Certificate, public_id=public_id)
+    from django.http import JsonResponse
+
+    from .certificates import credential_is_public
+
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("programme"), public_id=public_id
+    )
+    if not credential_is_public(certificate=certificate) and not _may_see_certificate(
+        request.user, certificate
+    ):
+        return JsonResponse(
+            {
+                "error": "This credential is shared by its holder, not published. Its "
+                "status is public on the verification page.",
+                "verify": request.build_absolute_uri(f"/verify/{certificate.public_id}/"),
+            },
+            status=403,
+        )
     VerificationLog.objects.create(
         certificate=certificate,
         at=timezone.now(),

@@ -33,7 +33,15 @@ def classroom_check_out(request, session_id: int):
         messages.error(request, _("You are not checked in to this session."))
     else:
         entry = ledger_credit_attendance(attendance=attendance)
-        if entry is not None:
+        if attendance.status == Attendance.Status.PENDING:
+            messages.success(
+                request,
+                _(
+                    "You are checked out. Your time in class is banked once your instructor "
+                    "confirms you were there."
+                ),
+            )
+        elif entry is not None:
             messages.success(
                 request,
                 _("You are checked out. %(minutes)s minutes in class are banked.")

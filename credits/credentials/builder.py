@@ -10,8 +10,12 @@ Two constraints shape it:
   ``ResultDescription`` of the achievement that names its unit: class hours, minutes, and
   minutes per class hour. All of these terms are defined by the 3.0.3 context and signed.
 
-The learner appears only as salted SHA-256 hashes (OB ``IdentityObject``): whoever holds
-the plaintext name or identifier can check it, nobody else can read it from the badge.
+The learner appears only as an opaque subject ``id`` (a random ``urn:uuid:``, never a
+database id) and as salted SHA-256 hashes (OB ``IdentityObject``) whose salt is NOT in the
+credential: the issuer hands the salt to the holder privately, and only someone the holder
+gives it to can check a name against the badge. A salt published beside its hash would
+let anyone test guesses: a short name, with the masked name on the public verification page,
+falls to a few thousand hashes. OB 3.0 makes ``salt`` optional for exactly this reason.
 """
 
 import hashlib
@@ -66,9 +70,10 @@ def hashed_identity(
     plaintext: str, *, identity_type: IdentityType, salt: str | None = None
 ) -> dict[str, Any]:
     """An OB ``IdentityObject`` with ``identityHash`` = ``sha256$`` + hex(SHA-256(plaintext
-    + salt)), as OB 3.0 defines IdentityHash. A fresh random salt per identity stops anyone
-    from recognising the same person across badges or guessing phone numbers by brute
-    force against one common hash."""
+    + salt)), as OB 3.0 defines IdentityHash, salt included: what a holder discloses when
+    they choose to prove the badge is theirs. A fresh random salt per identity stops anyone
+    from recognising the same person across badges. ``public_identity`` is what a credential
+    carries."""
     salt = salt if salt is not None else secrets.token_hex(16)
     digest = hashlib.sha256((plaintext + salt).encode("utf-8")).hexdigest()
     return {
@@ -78,6 +83,24 @@ def hashed_identity(
         "hashed": True,
         "salt": salt,
     }
+
+
+def public_identity(identity: dict[str, Any]) -> dict[str, Any]:
+    """The identity as a public credential carries it: the hash without its salt."""
+    return {key: value for key, value in identity.items() if key != "salt"}
+
+
+def publishes_identity_salt(credential: dict[str, Any]) -> bool:
+    """Whether a credential (as issued before subject privacy) carries a name or identifier
+    hash together with its salt, so that guesses can be tested against it."""
+    subject = credential.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    for one in subjects:
+        identities = one.get("identifier", []) if isinstance(one, dict) else []
+        identities = identities if isinstance(identities, list) else [identities]
+        if any(isinstance(i, dict) and "salt" in i for i in identities):
+            return True
+    return False
 
 
 def class_hours_text(minutes: int, minutes_per_class_hour: int) -> str:
@@ -150,18 +173,21 @@ def build_achievement_credential(
     recipient_identifier: str | None = None,
     recipient_name: str | None = None,
     salt: str | None = None,
+    subject_id: str | None = None,
     status_list: str | None = None,
     status_index: int | None = None,
     name: str | None = None,
 ) -> dict[str, Any]:
     """An unsigned ``OpenBadgeCredential`` for one learner's certificate.
 
-    ``recipient_identifier`` (e.g. the learner's public id) and/or ``recipient_name`` are
-    only ever stored hashed; ``salt`` is for reproducible tests. ``status_list`` and
+    ``subject_id`` is the subject's opaque id (``urn:uuid:…``). ``recipient_identifier``
+    and/or ``recipient_name`` are only ever stored hashed, and the ``salt`` they are hashed
+    with is left out of the credential: pass it (and keep it for the holder) if anyone is
+    ever to check a name; without it the salt is random and thrown away. ``status_list`` and
     ``status_index`` give the certificate its revocation bit.
     """
-    if recipient_identifier is None and recipient_name is None:
-        raise ValueError("an AchievementSubject needs a recipient identifier or name")
+    if recipient_identifier is None and recipient_name is None and subject_id is None:
+        raise ValueError("an AchievementSubject needs a subject id, identifier or name")
     if (status_list is None) != (status_index is None):
         raise ValueError("give both status_list and status_index, or neither")
     if activity_end < activity_start:
@@ -169,7 +195,7 @@ def build_achievement_credential(
 
     achievement_id = achievement_url(base_url, achievement.slug)
     identities = [
-        hashed_identity(value, identity_type=kind, salt=salt)
+        public_identity(hashed_identity(value, identity_type=kind, salt=salt))
         for kind, value in (("identifier", recipient_identifier), ("name", recipient_name))
         if value is not None
     ]
@@ -193,9 +219,12 @@ def build_achievement_credential(
     }
     if valid_until is not None:
         credential["validUntil"] = _xsd_datetime(valid_until)
+    subject: dict[str, Any] = {"id": subject_id} if subject_id is not None else {}
+    subject["type"] = ["AchievementSubject"]
+    if identities:
+        subject["identifier"] = identities
     credential["credentialSubject"] = {
-        "type": ["AchievementSubject"],
-        "identifier": identities,
+        **subject,
         # OB 3.0's data model and JSON schema make these date-times, although the 3.0.3
         # context types them xsd:date; we follow the schema, which verifiers validate.
         "activityStartDate": _xsd_datetime(activity_start),

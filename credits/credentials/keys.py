@@ -25,7 +25,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from credits.credentials.multikey import (
     InvalidMultikey,
@@ -107,3 +109,26 @@ def resolve_platform_key(method: str) -> bytes | None:
     if fragment != public_multikey():
         return None
     return public_key_bytes_from_multikey(fragment)
+
+
+def holder_salt(public_id: str) -> str:
+    """The secret salt of a certificate holder's name hash, derived from the signing key.
+
+    Derived rather than stored, so it needs no column: the signing key is kept for as long
+    as its credentials must verify, and so is every salt. HKDF with its own ``info`` keeps
+    it independent of the signatures. The holder gets it privately (their own download) and
+    gives it, with their name, to whoever they want to prove the certificate is theirs."""
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+    )
+
+    secret = signing_key().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    derived = HKDF(
+        algorithm=hashes.SHA256(),
+        length=16,
+        salt=None,
+        info=b"night-school credential holder name salt|" + public_id.encode("utf-8"),
+    ).derive(secret)
+    return derived.hex()

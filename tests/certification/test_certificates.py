@@ -146,3 +146,134 @@ def test_verify_credential_command_says_what_failed(certificate, tmp_path, capsy
     with pytest.raises((CommandError, SystemExit)):
         call_command("verify_credential", str(bad))
     assert "signature" in capsys.readouterr().out.lower()
+
+
+# --- The holder's privacy: the public credential says no more than the verification page.
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    else:
+        yield str(value)
+
+
+def _keys(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _keys(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _keys(item)
+
+
+def test_the_public_credential_gives_no_way_to_test_a_guessed_name(client, certificate):
+    """What the attacker has: the JSON anyone may fetch, and the masked name 张*明 from the
+    verification page. Hashing the right name with any string the JSON holds as the salt
+    (or with none) matches nothing."""
+    import hashlib
+
+    public = client.get(reverse("certificates:credential", args=[certificate.public_id])).json()
+    assert check(public).ok  # still signed, still verifies
+
+    assert "salt" not in set(_keys(public))
+    hashes = {i["identityHash"] for i in public["credentialSubject"]["identifier"]}
+    assert hashes  # the name is there, hashed, for its holder to prove
+    candidates = ["张小明", "张*明"]
+    salts = [""] + list(_strings(public))
+    for name in candidates:
+        for salt in salts:
+            digest = hashlib.sha256((name + salt).encode("utf-8")).hexdigest()
+            assert f"sha256${digest}" not in hashes
+
+
+def test_the_credential_subject_is_not_named_by_the_learners_id(client, certificate):
+    public = client.get(reverse("certificates:credential", args=[certificate.public_id])).json()
+    subject_id = public["credentialSubject"]["id"]
+    assert subject_id.startswith("urn:uuid:")
+    import uuid
+
+    assert uuid.UUID(subject_id.removeprefix("urn:uuid:")).version == 4  # random, not a count
+    assert uuid.UUID(subject_id.removeprefix("urn:uuid:")).int != certificate.learner_id
+    assert "/learners/" not in json.dumps(public)
+
+
+def test_only_the_holder_receives_the_salt_that_proves_the_name(client, certificate):
+    import hashlib
+
+    client.force_login(certificate.learner)
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(reverse("certificates:transcript")).content))
+    identity = json.loads(bundle.read(f"{certificate.number}.holder-identity.json"))
+    credential = json.loads(bundle.read(f"{certificate.number}.credential.json"))
+    digest = hashlib.sha256(("张小明" + identity["salt"]).encode("utf-8")).hexdigest()
+    names = [i["identityHash"] for i in credential["credentialSubject"]["identifier"]]
+    assert names == [f"sha256${digest}"]
+    assert identity["salt"] not in json.dumps(credential)
+
+    client.logout()
+    public = client.get(reverse("certificates:credential", args=[certificate.public_id]))
+    assert identity["salt"] not in public.content.decode()
+
+
+@pytest.fixture
+def issued_before_subject_privacy(certificate):
+    """A credential as issued before: the learner's URL and name hashed, salts published."""
+    from credits.credentials import keys
+    from credits.credentials.builder import hashed_identity
+    from credits.credentials.signing import sign_credential
+
+    document = copy.deepcopy(certificate.credential)
+    document.pop("proof")
+    subject = document["credentialSubject"]
+    subject.pop("id")
+    subject["identifier"] = [
+        hashed_identity(
+            f"https://nightschool.example/learners/{certificate.learner_id}",
+            identity_type="identifier",
+            salt="0a1b2c3d",
+        ),
+        hashed_identity("张小明", identity_type="name", salt="0a1b2c3d"),
+    ]
+    certificate.credential = sign_credential(
+        document,
+        private_key=keys.signing_key(),
+        verification_method=keys.verification_method(document["issuer"]["id"]),
+        created=certificate.issued_at,
+    )
+    certificate.save(update_fields=["credential"])
+    return certificate
+
+
+def test_an_older_credential_is_not_published_but_its_holder_still_has_it(
+    client, issued_before_subject_privacy, reviewer
+):
+    certificate = issued_before_subject_privacy
+    url = reverse("certificates:credential", args=[certificate.public_id])
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "0a1b2c3d" not in refused.content.decode()
+    assert "identityHash" not in refused.content.decode()
+    assert not VerificationLog.objects.filter(via="credential").exists()
+    page = client.get(reverse("verify", args=[certificate.public_id]))
+    assert page.status_code == 200 and "有效" in page.content.decode()
+
+    for user in (certificate.learner, reviewer):
+        client.force_login(user)
+        served = client.get(url)
+        assert served.status_code == 200
+        assert served.json() == certificate.credential  # as signed, not re-signed
+        assert check(served.json()).ok
+
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+    client.force_login(certificate.learner)
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(reverse("certificates:transcript")).content))
+    assert f"{certificate.number}.credential.json" in bundle.namelist()
+    assert f"{certificate.number}.holder-identity.json" not in bundle.namelist()

@@ -10,6 +10,7 @@ import pytest
 from courses import services
 from courses.models import ClassroomSession, Cycle
 from tests.courses.conftest import lessons_of, make_course, make_school
+from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +72,80 @@ def test_instructor_cannot_plan_or_edit_another_schools_sessions(
     foreign.refresh_from_db()
     assert foreign.venue_name == "城西站"
     assert "城西站" not in client.get(reverse("classroom_sessions:index")).content.decode()
+
+
+def _school_a_session_and_school_b_instructor(course, catalogue, occupation):
+    services.cycles_roll_ahead(course=course, today=dt.date(2026, 11, 1))
+    cycle = Cycle.objects.filter(course=course).first()
+    start = timezone.now() + dt.timedelta(days=1)
+    session = ClassroomSession.objects.create(
+        cycle=cycle,
+        lesson=lessons_of(course)[0],
+        venue_name="城东站 三楼",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=1),
+    )
+    other_school = make_school(catalogue, "城西学校")
+    make_course(other_school, occupation, title="别校课程", lessons=1)
+    outsider = InstructorFactory(organisation=other_school.organisation)
+    services.instructor_sync_groups(user=outsider)
+    return session, outsider
+
+
+# Wagtail's admin turns a PermissionDenied into a redirect to the dashboard with a message.
+REFUSED = (302, 403, 404)
+SESSION_VIEWS = ["edit", "delete", "copy", "history", "history_results", "usage"]
+
+
+@pytest.mark.parametrize("view", SESSION_VIEWS)
+def test_another_schools_instructor_cannot_open_a_sessions_admin_views(
+    client, course, instructor, catalogue, occupation, view
+):
+    session, outsider = _school_a_session_and_school_b_instructor(course, catalogue, occupation)
+    url = reverse(f"classroom_sessions:{view}", args=[session.pk])
+
+    client.force_login(outsider)
+    response = client.get(url)
+    assert response.status_code in REFUSED
+    assert "城东站 三楼" not in response.content.decode()
+
+    client.force_login(instructor)
+    response = client.get(url)
+    assert response.status_code == 200
+    if view != "history_results":  # a fragment of the history page, without the title
+        assert "城东站 三楼" in response.content.decode()
+
+
+def test_another_schools_instructor_cannot_delete_or_copy_a_session(
+    client, course, instructor, catalogue, occupation
+):
+    session, outsider = _school_a_session_and_school_b_instructor(course, catalogue, occupation)
+    client.force_login(outsider)
+
+    delete = client.post(reverse("classroom_sessions:delete", args=[session.pk]))
+    assert delete.status_code in REFUSED
+    copy = reverse("classroom_sessions:copy", args=[session.pk])
+    client.post(copy, session_form(session.cycle, session.lesson, venue_name="复制品"))
+    assert list(ClassroomSession.objects.values_list("venue_name", flat=True)) == ["城东站 三楼"]
+
+    client.force_login(instructor)
+    assert client.post(reverse("classroom_sessions:delete", args=[session.pk])).status_code == 302
+    assert not ClassroomSession.objects.exists()
+
+
+def test_the_inspect_view_is_not_served(client, course, instructor, catalogue, occupation):
+    session, _ = _school_a_session_and_school_b_instructor(course, catalogue, occupation)
+    client.force_login(instructor)
+    assert client.get(f"/admin/classroom_sessions/inspect/{session.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["courses:qr_screen", "courses:attendance_roster"])
+def test_another_schools_instructor_cannot_open_the_classroom_screens(
+    client, course, instructor, catalogue, occupation, name
+):
+    session, outsider = _school_a_session_and_school_b_instructor(course, catalogue, occupation)
+    url = reverse(name, args=[session.pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(instructor)
+    assert client.get(url).status_code == 200

@@ -112,18 +112,39 @@ def test_hours_are_stated_with_their_unit_and_are_in_the_signed_rdf(certificate:
     assert f'<{OB}activityStartDate> "2026-01-05T19:00:00Z"' in signed_rdf
 
 
-def test_learner_appears_only_as_salted_hashes(certificate: dict):
+def test_learner_appears_only_as_salted_hashes_without_their_salt(certificate: dict):
     text = json.dumps(certificate)
     assert "Ama Mensah" not in text
     assert "learner-5521" not in text
+    assert "5f0c1d2e" not in text  # the salt is the holder's to give, not the badge's
 
     identities = certificate["credentialSubject"]["identifier"]
 
     assert [i["identityType"] for i in identities] == ["identifier", "name"]
+    assert all("salt" not in i for i in identities)
     name = identities[1]
-    digest = hashlib.sha256(("Ama Mensah" + name["salt"]).encode()).hexdigest()
+    digest = hashlib.sha256(("Ama Mensah" + "5f0c1d2e").encode()).hexdigest()
     assert name["identityHash"] == f"sha256${digest}"
     assert name["hashed"] is True
+
+
+def test_the_subject_can_be_named_by_an_opaque_id_alone():
+    subject = build_certificate(
+        recipient_identifier=None,
+        recipient_name=None,
+        subject_id="urn:uuid:2f1c6a9e-5d0b-4f53-9a57-1d7c0c2b8e41",
+    )["credentialSubject"]
+    assert subject["id"] == "urn:uuid:2f1c6a9e-5d0b-4f53-9a57-1d7c0c2b8e41"
+    assert "identifier" not in subject
+
+
+def test_a_credential_that_publishes_its_salt_is_recognised():
+    from credits.credentials.builder import publishes_identity_salt
+
+    old = build_certificate()
+    old["credentialSubject"]["identifier"][1]["salt"] = "5f0c1d2e"
+    assert publishes_identity_salt(old)
+    assert not publishes_identity_salt(build_certificate())
 
 
 def test_each_identity_gets_its_own_random_salt_by_default():

@@ -8,12 +8,12 @@ from django.utils import timezone
 import pytest
 
 from courses.models import Attendance, ClassroomSession, Cycle
-from courses.services import attendance_check_in, enrolment_join
+from courses.services import attendance_check_in, attendance_confirm, enrolment_join
 from credits import services
 from credits.models import LedgerEntry
 from tests.courses.conftest import lessons_of
 from tests.credits.conftest import at
-from tests.factories import UserFactory
+from tests.factories import InstructorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,8 @@ def test_checking_out_of_class_banks_the_minutes_present(client, video_course):
     enrolment_join(learner=learner, course=video_course)
     start = timezone.now() - dt.timedelta(minutes=40)
     session = class_today(video_course, number=50, start=start, minutes=90)
-    attendance_check_in(learner=learner, session=session, now=start)
+    attendance, _ = attendance_check_in(learner=learner, session=session, now=start)
+    attendance_confirm(attendance=attendance, by=InstructorFactory())  # seen in the room
     client.force_login(learner)
     response = client.post(reverse("courses:check_out", args=[session.pk]), follow=True)
     assert "已计入" in response.content.decode()
@@ -115,3 +116,21 @@ def test_a_class_that_ended_without_check_out_is_banked_at_its_end(client, video
     assert LedgerEntry.objects.get(learner=learner, kind="classroom").minutes == 45
     client.get(reverse(page))
     assert LedgerEntry.objects.filter(learner=learner).count() == 1
+
+
+def test_checking_out_before_the_instructor_confirms_banks_nothing_yet(client, video_course):
+    learner = UserFactory()
+    enrolment_join(learner=learner, course=video_course)
+    start = timezone.now() - dt.timedelta(minutes=40)
+    session = class_today(video_course, number=52, start=start, minutes=90)
+    attendance, _ = attendance_check_in(learner=learner, session=session, now=start)
+    client.force_login(learner)
+    response = client.post(reverse("courses:check_out", args=[session.pk]), follow=True)
+    assert "讲师确认你到场后" in response.content.decode()
+    assert not LedgerEntry.objects.filter(learner=learner).exists()
+    client.get(reverse("credits:my_hours"))
+    assert not LedgerEntry.objects.filter(learner=learner).exists()
+
+    attendance_confirm(attendance=attendance, by=InstructorFactory())
+    client.get(reverse("credits:my_hours"))
+    assert 39 <= LedgerEntry.objects.get(learner=learner, kind="classroom").minutes <= 41
