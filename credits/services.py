@@ -141,8 +141,8 @@ def _credit_lesson(*, learner: User, lesson: LessonPage, progress: LessonProgres
 @transaction.atomic
 def ledger_credit_attendance(*, attendance: Attendance) -> LedgerEntry | None:
     """Bank a closed classroom attendance: the time actually present, at most the session."""
-    if attendance.checked_out_at is None:
-        return None
+    if attendance.checked_out_at is None or attendance.status != Attendance.Status.CONFIRMED:
+        return None  # the instructor has not confirmed the learner was in the room
     session = attendance.session
     start = max(attendance.checked_in_at, session.starts_at)
     end = min(attendance.checked_out_at, session.ends_at)
@@ -411,7 +411,9 @@ def attendance_bank_closed(*, learner: User | None = None, now: dt.datetime | No
     from courses.services import attendance_close_ended
 
     attendance_close_ended(learner=learner, now=now)
-    closed = Attendance.objects.filter(checked_out_at__isnull=False).exclude(
+    closed = Attendance.objects.filter(
+        checked_out_at__isnull=False, status=Attendance.Status.CONFIRMED
+    ).exclude(
         pk__in=LedgerEntry.objects.filter(kind=LedgerEntry.Kind.CLASSROOM).values("attendance_id")
     )
     if learner is not None:
