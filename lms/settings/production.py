@@ -14,6 +14,6 @@ LEDGER_HMAC_KEY = env("LEDGER_HMAC_KEY", default="").strip()
 if len(LEDGER_HMAC_KEY) < 32:
     raise ImproperlyConfigured(
         "LEDGER_HMAC_KEY must be set to at least 32 random characters in production "
-        "(e.g. python -c \"import secrets; print(secrets.token_urlsafe(48))\"). It signs "
+        '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"). It signs '
         "every class-hour ledger entry; keep it out of the database and never change it."
     )
