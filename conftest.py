@@ -10,10 +10,11 @@ def _django_active(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _media_root(request, tmp_path_factory):
-    """Every test writes media into a folder of its own, never into var/media."""
+    """Every test writes media (and ledger checkpoints) into folders of its own, never var/."""
     if _django_active(request):
         settings = request.getfixturevalue("settings")
         settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+        settings.LEDGER_CHECKPOINT_DIR = tmp_path_factory.mktemp("ledger-checkpoints")
     yield
 
 
@@ -79,16 +80,29 @@ def _ensure_wagtail_rows() -> None:
 
 
 def _ledger_triggers(*, on: bool) -> None:
+    """Lift (or put back) what stops a flush: the append-only and balance triggers on SQLite,
+    where a flush is DELETE; the TRUNCATE refusals on PostgreSQL, where it is TRUNCATE."""
     import importlib
 
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("credits.migrations.0002_ledger_append_only")
+    append_only = importlib.import_module("credits.migrations.0002_ledger_append_only")
+    guarded = importlib.import_module("credits.migrations.0009_ledger_truncate_and_balance_guarded")
     with connection.cursor() as cursor:
-        for statement in migration.SQLITE_DOWN:
-            cursor.execute(statement)
-        if on:
-            for statement in migration.SQLITE_UP:
+        if connection.vendor == "sqlite":
+            for statement in append_only.SQLITE_DOWN + guarded.SQLITE_DOWN:
                 cursor.execute(statement)
+            if on:
+                for statement in append_only.SQLITE_UP + guarded.SQLITE_UP:
+                    cursor.execute(statement)
+        elif connection.vendor == "postgresql":
+            for table, trigger in guarded.POSTGRES_TRUNCATE_TRIGGERS:
+                cursor.execute(
+                    "SELECT t.tgenabled = 'D' FROM pg_trigger t"
+                    " JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relname = %s AND t.tgname = %s",
+                    [table, trigger],
+                )
+                row = cursor.fetchone()
+                if row is not None and row[0] == on:  # disabled and wanted on, or the reverse
+                    action = "ENABLE" if on else "DISABLE"
+                    cursor.execute(f'ALTER TABLE "{table}" {action} TRIGGER "{trigger}"')

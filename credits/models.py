@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .ledger import CURRENT_HASH_VERSION
+
 
 class RefusalReason(models.TextChoices):
     FASTER_THAN_REAL_TIME = "FASTER_THAN_REAL_TIME", _("Faster than real time")
@@ -236,6 +238,8 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # 1: plain SHA-256 (entries from before the ledger key); 2: HMAC-SHA256 (credits.ledger).
+    hash_version = models.PositiveSmallIntegerField(default=CURRENT_HASH_VERSION)
 
     class Meta:
         ordering = ["learner", "seq"]

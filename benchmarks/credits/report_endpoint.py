@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 HOST = "127.0.0.1"  # load stays on loopback
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "nightschool_bench"
+DB_NAME = os.environ.get("NIGHTSCHOOL_BENCH_DATABASE", "nightschool_bench")
 URLCONF = "benchmarks.credits.bench_urls"
 BARE_PATH = "/bench/bare"
 REPORT_PATH = "/api/study/reports"
@@ -71,6 +71,8 @@ def bench_environment(port: int, folder: Path) -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         CACHE_URL="locmemcache://",
+        LEDGER_HMAC_KEY=secrets.token_urlsafe(48),
+        LEDGER_CHECKPOINT_DIR=str(folder / "ledger-checkpoints"),
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
         LOG_LEVEL="WARNING",
@@ -432,7 +434,8 @@ def ledger_build(count: int, learners: int) -> tuple[int, float]:
     )
     start = timezone.now().replace(microsecond=123456) - dt.timedelta(days=400)
     columns = (
-        "learner_id, seq, kind, minutes, reference, reason, actor_id, created_at, prev_hash, hash"
+        "learner_id, seq, kind, minutes, reference, reason, actor_id, created_at, prev_hash, hash,"
+        " hash_version"
     )
     balances = []
     written = 0
@@ -471,6 +474,7 @@ def ledger_build(count: int, learners: int) -> tuple[int, float]:
                             entry.created_at,
                             prev,
                             entry.hash,
+                            entry.hash_version,
                         )
                     )
                     prev, total = entry.hash, total + entry.minutes

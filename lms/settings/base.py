@@ -289,3 +289,18 @@ CREDENTIAL_KEY_FILE = Path(
 # The https origin credentials name as theirs; ids must not change once issued.
 CREDENTIAL_BASE_URL = env("CREDENTIAL_BASE_URL", default=WAGTAILADMIN_BASE_URL)
 CREDENTIAL_STATUS_LIST_RESOLVER = "credits.certificates.resolve_status_list"
+
+# --- The class-hour ledger (credits.ledger, credits.checkpoints).
+# The HMAC key every ledger entry is hashed with. It must never be stored in the database:
+# it is what stops whoever holds the database from writing entries that verify. Without it a
+# key file is used, made on first use only in development (DEBUG); lms.settings.production
+# requires the variable.
+LEDGER_HMAC_KEY = env("LEDGER_HMAC_KEY", default="")
+LEDGER_HMAC_KEY_FILE = Path(
+    env("LEDGER_HMAC_KEY_FILE", default=str(BASE_DIR / "var" / "ledger-hmac-key"))
+)
+# Where signed checkpoints of every learner's chain head are written (JSON files, one per
+# checkpoint). Copy them off the host: they are the record a database owner cannot rewrite.
+LEDGER_CHECKPOINT_DIR = Path(
+    env("LEDGER_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "ledger-checkpoints"))
+)

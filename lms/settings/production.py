@@ -1,7 +1,19 @@
 """A real deployment: every secret and host comes from the environment."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# The ledger key is not optional here: a key file made on the fly would change with every
+# host, and entries hashed without a key could be forged by whoever holds the database.
+LEDGER_HMAC_KEY = env("LEDGER_HMAC_KEY", default="").strip()
+if len(LEDGER_HMAC_KEY) < 32:
+    raise ImproperlyConfigured(
+        "LEDGER_HMAC_KEY must be set to at least 32 random characters in production "
+        '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"). It signs '
+        "every class-hour ledger entry; keep it out of the database and never change it."
+    )

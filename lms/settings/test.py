@@ -37,3 +37,7 @@ MEDIA_PIPELINE_STALL_TIMEOUT_S = 30
 # A fixed test key: the published W3C test vector's, never used outside tests.
 CREDENTIAL_SIGNING_KEY = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"
 CREDENTIAL_BASE_URL = "https://nightschool.example"
+
+# A fixed ledger key, never used outside tests. Checkpoints go to a folder per test (conftest).
+LEDGER_HMAC_KEY = "test-only-ledger-key-not-secret-0123456789"  # noqa: S105
+LEDGER_CHECKPOINT_DIR = Path(tempfile.gettempdir()) / "nightschool-test" / "ledger-checkpoints"

@@ -59,7 +59,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("courses", "0004_quiz_class_hour_credit"),
-        ("credits", "0007_progress_report_session_index_from_unique"),
+        ("credits", "0009_ledger_truncate_and_balance_guarded"),
         ("wagtailcore", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
