@@ -92,6 +92,7 @@ def test_demo_loads_twice_without_duplicates_and_its_logins_work(client, sms_out
     from courses.selectors import lesson_view
 
     course = CoursePage.objects.get(slug="courier-basic")
+    assert course.attention_checks  # a paced script meets checks only a person can answer
     open_now = [
         lesson_view(lesson=lesson, user=learner)["may_study"]
         for lesson in LessonPage.objects.child_of(course)

@@ -72,6 +72,7 @@ def _course(
     participation="blended",
     with_videos=True,
     portrait_first=False,
+    attention_checks=False,
 ) -> CoursePage:
     course = CoursePage.objects.filter(slug=slug).first()
     if course is None:
@@ -89,6 +90,7 @@ def _course(
             schedule_weekdays=weekdays,
             first_cycle_starts=first,
             session_time=dt.time(20, 30),
+            attention_checks=attention_checks,
         )
         school.add_child(instance=course)
         course.save_revision().publish()
@@ -153,6 +155,9 @@ def load_demo_courses(
         summary="每周一、三、五晚 20:30，八节课学会快递员的基本功。",
         outcomes="按规范收寄、验视和包装快件\n规划派件路线\n处理客户投诉\n安全驾驶电动车",
         with_videos=with_videos,
+        # Subsidy money flows on these hours: a script posting plausible reports must meet
+        # checks that only a person at the screen can answer.
+        attention_checks=True,
     )
     safety = _course(
         school=school,
