@@ -70,3 +70,45 @@ def log_in(context, live_server, user) -> None:
     context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
+
+
+def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
+    """A one-lesson course open every day, its lesson playing a transcoded lecture of
+    ``seconds``, and a learner enrolled in it. ``course_facts`` set fields of the course.
+    (Imported here, like the fixtures' Django imports: this module loads before Django.)"""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from courses import services as course_services
+    from courses.models import Occupation
+    from media_pipeline.demo import make_demo_lecture
+    from media_pipeline.models import VideoAsset
+    from media_pipeline.services import video_asset_create
+    from tests.courses.conftest import lessons_of, make_course, make_school
+    from tests.factories import UserFactory
+
+    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=seconds)
+    asset = video_asset_create(title="第一讲", source=source)
+    asset.refresh_from_db()
+    assert asset.status == VideoAsset.Status.READY, asset.error_message
+    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
+    school = make_school(course_services.catalogue_get_or_create())
+    course = make_course(
+        school,
+        occupation,
+        lessons=1,
+        weekdays="0123456",
+        first=timezone.localdate(),
+        session_time=dt.time(0, 0),
+    )
+    if course_facts:
+        for name, value in course_facts.items():
+            setattr(course, name, value)
+        course.save_revision().publish()
+    lesson = lessons_of(course)[0]
+    lesson.body = [("video", {"video": asset, "captions": None, "chapters": []})]
+    lesson.save_revision().publish()
+    learner = UserFactory(real_name="张小明")
+    course_services.enrolment_join(learner=learner, course=course)
+    return learner, lesson

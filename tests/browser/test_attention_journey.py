@@ -1,21 +1,10 @@
 """A courier meets attention checks on a phone: answers one, misses one, reloads, sees why
 credit is paused, passes a new one, and credit goes on."""
 
-import datetime as dt
-
-from django.utils import timezone
-
 import pytest
 
-from courses import services as course_services
-from courses.models import Occupation
 from credits.models import AttentionCheck, LessonProgress, ProgressReport, StudyClock
-from media_pipeline.demo import make_demo_lecture
-from media_pipeline.models import VideoAsset
-from media_pipeline.services import video_asset_create
-from tests.browser.conftest import log_in, screenshot
-from tests.courses.conftest import lessons_of, make_course, make_school
-from tests.factories import UserFactory
+from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,27 +34,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
 ):
     settings.STUDY_ATTENTION_MEAN_SECONDS = 2  # a check after 1 to 3 s of study
     settings.STUDY_ATTENTION_ANSWER_SECONDS = 6
-    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=60)
-    asset = video_asset_create(title="第一讲", source=source)
-    asset.refresh_from_db()
-    assert asset.status == VideoAsset.Status.READY, asset.error_message
-    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
-    school = make_school(course_services.catalogue_get_or_create())
-    course = make_course(
-        school,
-        occupation,
-        lessons=1,
-        weekdays="0123456",
-        first=timezone.localdate(),
-        session_time=dt.time(0, 0),
-    )
-    course.attention_checks = True
-    course.save_revision().publish()
-    lesson = lessons_of(course)[0]
-    lesson.body = [("video", {"video": asset, "captions": None, "chapters": []})]
-    lesson.save_revision().publish()
-    learner = UserFactory(real_name="张小明")
-    course_services.enrolment_join(learner=learner, course=course)
+    learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=60, attention_checks=True)
     log_in(phone.context, live_server, learner)
     phone.goto(live_server.url + lesson.url)
     phone.wait_for_function("document.querySelector('[data-study-tracker]')")

@@ -1,20 +1,9 @@
 """A courier watches part of a lesson on a phone; the server credits what really played."""
 
-import datetime as dt
-
-from django.utils import timezone
-
 import pytest
 
-from courses import services as course_services
-from courses.models import Occupation
 from credits.models import LedgerEntry, LessonProgress, ProgressReport
-from media_pipeline.demo import make_demo_lecture
-from media_pipeline.models import VideoAsset
-from media_pipeline.services import video_asset_create
-from tests.browser.conftest import log_in, screenshot
-from tests.courses.conftest import lessons_of, make_course, make_school
-from tests.factories import UserFactory
+from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,27 +14,8 @@ pytestmark = [
 def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
     live_server, phone, tmp_path
 ):
-    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=66)
-    asset = video_asset_create(title="第一讲", source=source)
-    asset.refresh_from_db()
-    assert asset.status == VideoAsset.Status.READY, asset.error_message
-    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
-    school = make_school(course_services.catalogue_get_or_create())
-    course = make_course(
-        school,
-        occupation,
-        lessons=1,
-        weekdays="0123456",
-        first=timezone.localdate(),
-        session_time=dt.time(0, 0),
-    )
-    course.max_playback_rate = 2  # the course lets learners watch at double speed
-    course.save_revision().publish()
-    lesson = lessons_of(course)[0]
-    lesson.body = [("video", {"video": asset, "captions": None, "chapters": []})]
-    lesson.save_revision().publish()
-    learner = UserFactory(real_name="张小明")
-    course_services.enrolment_join(learner=learner, course=course)
+    # The course lets learners watch at double speed.
+    learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=66, max_playback_rate=2)
     log_in(phone.context, live_server, learner)
 
     phone.goto(live_server.url + lesson.url)

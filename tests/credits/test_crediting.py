@@ -72,8 +72,9 @@ def test_a_barred_report_refuses_with_the_bar_as_reason(f):
         assert set(d.refused) <= {"REPLAY", "OUT_OF_RANGE"}
 
 
-def test_a_claim_inside_wall_time_and_the_idle_window_is_credited_whole():
-    f = ReportFacts(
+def honest(**changes) -> ReportFacts:
+    """30 s played in 30 s, alone, well inside the idle window and the cap."""
+    values = dict(
         new_seconds=30,
         outside_seconds=0,
         duration=600,
@@ -84,36 +85,19 @@ def test_a_claim_inside_wall_time_and_the_idle_window_is_credited_whole():
         wall=30,
         day_room=1000,
     )
-    d = decide(f)
+    return ReportFacts(**{**values, **changes})
+
+
+def test_a_claim_inside_wall_time_and_the_idle_window_is_credited_whole():
+    d = decide(honest())
     assert d.credit == 30 and d.refused == {}
 
 
 def test_a_paused_player_that_played_after_the_idle_limit_is_credited_what_it_played():
-    f = ReportFacts(
-        new_seconds=80,
-        outside_seconds=0,
-        duration=600,
-        rate=1,
-        idle_limit=300,
-        own_gap=320,
-        gap=320,
-        wall=320,
-        day_room=1000,
-    )
-    assert decide(f).credit == 80 and decide(f).refused == {}
+    d = decide(honest(new_seconds=80, own_gap=320, gap=320, wall=320))
+    assert d.credit == 80 and d.refused == {}
 
 
 def test_another_tab_using_the_clock_is_named_parallel():
-    f = ReportFacts(
-        new_seconds=30,
-        outside_seconds=0,
-        duration=600,
-        rate=1,
-        idle_limit=300,
-        own_gap=30,
-        gap=0,
-        wall=30,
-        day_room=1000,
-    )
-    d = decide(f)
+    d = decide(honest(gap=0))
     assert d.credit == 0 and d.refused == {"PARALLEL_SESSION": 30}
