@@ -198,9 +198,22 @@ ACCOUNT_RATE_LIMITS = {
     # One code a minute per phone, five an hour; twenty an hour from one network address.
     "request_login_code": env("RATE_LIMIT_CODE_REQUESTS", default="20/h/ip,1/m/key,5/h/key"),
     "verify_phone": env("RATE_LIMIT_CODE_REQUESTS", default="20/h/ip,1/m/key,5/h/key"),
+    # Failed passwords: ten a minute from one address, five in five minutes for one account
+    # from one address (lms.accounts.adapter keys them on address and account together), and a
+    # looser hundred an hour for one account from everywhere, more than one address alone can
+    # reach. So a stranger who knows an email cannot lock its owner out from elsewhere.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
     "signup": "20/h/ip",
 }
+# Where the client's address comes from, for the per-address limits above. Directly exposed
+# (make run), the socket's peer. Behind proxies that append to X-Forwarded-For (the shipped
+# nginx does), TRUSTED_PROXY_COUNT is how many of them are ours: 1 behind deploy/nginx.conf.
+# Left at 0 behind a proxy, every request seems to come from the proxy, and one client's
+# requests use up everyone's allowance. TRUSTED_CLIENT_IP_HEADER instead names one header a
+# trusted proxy overwrites with the client's address (X-Real-IP, CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None) or None
 ACCOUNT_USER_DISPLAY = "lms.accounts.selectors.user_display_name"
 SMS_SENDER = env("SMS_SENDER", default="lms.accounts.sms.ConsoleSmsSender")
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="CN")
