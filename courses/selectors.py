@@ -1,6 +1,8 @@
 """Reads for courses. Each returns what a page needs in a fixed number of queries."""
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -216,6 +218,14 @@ def catalogue_filters() -> dict:
     }
 
 
+def _contains(text: str) -> Q:
+    return (
+        Q(title__icontains=text)
+        | Q(summary__icontains=text)
+        | Q(occupation__name_zh__icontains=text)
+    )
+
+
 def catalogue_courses(
     *, occupation: str = "", demand: str = "", query: str = ""
 ) -> QuerySet[CoursePage]:
@@ -230,20 +240,51 @@ def catalogue_courses(
     if query:
         # The search index splits words on spaces, which Chinese does not use, so a phrase
         # typed in Chinese is also looked for inside titles, summaries and occupations.
-        found = [page.pk for page in CoursePage.objects.live().search(query)]
-        courses = courses.filter(
-            Q(pk__in=found)
-            | Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(occupation__name_zh__icontains=query)
+        words = search_words(query)
+        found = (
+            [page.pk for page in CoursePage.objects.live().search(" ".join(words))] if words else []
         )
+        matches = _contains(query)
+        if words:
+            each_word = Q()
+            for word in words:
+                each_word &= _contains(word)
+            matches |= each_word
+        courses = courses.filter(Q(pk__in=found) | matches)
     return courses
 
 
+SEARCH_MAX_CHARS = 100
+SEARCH_MAX_WORDS = 10
+_WORD = re.compile(r"\w+")
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+def plain_text(value: str, *, max_chars: int) -> str:
+    """What a person could have typed: control, format, private-use and unassigned characters
+    (NUL among them, which PostgreSQL refuses in any string) become spaces."""
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
+    return " ".join(text.split())[:max_chars]
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a query, without the punctuation that is syntax to the search index.
+
+    SQLite's FTS5 reads quotes, ``*``, ``-``, ``^``, ``:``, parentheses and AND/OR/NOT/NEAR as
+    its own query language, and Wagtail passes a typed query on nearly as it came; a stray
+    quote made the catalogue answer 500. Words alone are what a learner means, and each is
+    looked for as a word, never as an operator; the operators themselves are dropped beside
+    other words, and looked for as words when typed alone.
+    """
+    words = _WORD.findall(query)
+    meant = [word for word in words if word not in _OPERATORS]
+    return (meant or words)[:SEARCH_MAX_WORDS]
+
+
 def catalogue_for(*, request) -> dict:
-    occupation = request.GET.get("occupation", "")
-    demand = request.GET.get("demand", "")
-    query = request.GET.get("q", "").strip()[:100]
+    occupation = plain_text(request.GET.get("occupation", ""), max_chars=20)
+    demand = plain_text(request.GET.get("demand", ""), max_chars=20)
+    query = plain_text(request.GET.get("q", ""), max_chars=SEARCH_MAX_CHARS)
     courses = list(catalogue_courses(occupation=occupation, demand=demand, query=query))
     progress = _progress_for_courses(courses=courses, user=request.user, now=timezone.now())
     return {

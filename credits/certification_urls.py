@@ -8,8 +8,8 @@ learner_urls = (
         path("apply/<int:programme_id>/", views.apply, name="apply"),
         path("applications/<int:application_id>/respond/", views.respond, name="respond"),
         path("transcript.zip", views.transcript, name="transcript"),
-        path("<str:public_id>/pdf", views.certificate_pdf, name="pdf"),
-        path("<str:public_id>/credential", views.credential, name="credential"),
+        path("<slug:public_id>/pdf", views.certificate_pdf, name="pdf"),
+        path("<slug:public_id>/credential", views.credential, name="credential"),
     ],
     "certificates",
 )

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
+
 
 class LanguageMiddleware:
     """Chinese unless the person chose otherwise.
@@ -23,4 +26,41 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's looser policy under its paths.
+
+    Without a nonce in that policy: a nonce would make browsers ignore its 'unsafe-inline'.
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        admin = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None)
+        if (
+            admin
+            and not report_only
+            and parts.config is None
+            and request.path_info.startswith(tuple(admin["PATH_PREFIXES"]))
+        ):
+            parts.config = default_config(admin["DIRECTIVES"])
+            parts.nonce = None
+        return parts
+
+
+class PermissionsPolicyMiddleware:
+    """Sends settings.PERMISSIONS_POLICY ({feature: [origins]}, [] for none) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
         return response

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from wagtail import urls as wagtail_urls
@@ -11,6 +11,21 @@ from credits.api import api as study_api
 
 from . import views
 from .accounts import views as account_views
+
+
+class RowIdConverter:
+    """A row id as a URL carries it: digits that fit a 64-bit column (SQLite overflows past)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RowIdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,14 +46,14 @@ urlpatterns = [
     path("hours/", include("credits.urls")),
     path("certificates/", include(certification_urls.learner_urls)),
     path("review/", include(certification_urls.review_urls)),
-    path("verify/<str:public_id>/", certification_views.verify, name="verify"),
+    path("verify/<slug:public_id>/", certification_views.verify, name="verify"),
     path(
-        "credentials/issuers/<int:org_id>",
+        "credentials/issuers/<id:org_id>",
         certification_views.issuer_profile,
         name="credential_issuer",
     ),
     path(
-        "credentials/issuers/<int:org_id>/status/<int:list_id>",
+        "credentials/issuers/<id:org_id>/status/<id:list_id>",
         certification_views.status_list,
         name="credential_status_list",
     ),

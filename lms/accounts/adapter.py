@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.fields import PhoneField
+from allauth.core.internal import ratelimit
 
 from .models import User
 from .phones import normalize_phone
@@ -20,6 +21,37 @@ class AccountAdapter(DefaultAccountAdapter):
         "too_many_login_attempts": gettext_lazy("Too many failed login attempts. Try again later."),
         "phone_taken": gettext_lazy("This phone number already has an account. Log in instead."),
     }
+
+    def _login_failed_keys(self, request, **credentials: Any) -> dict[str, str]:
+        """The cache keys of the failed-password limits, by action.
+
+        allauth keys its per-account limit on the account alone, so anyone who knows an email
+        can spend its allowance and lock its owner out. Here that limit counts one account's
+        failures from one address; a looser limit counts the account's failures from all.
+        """
+        account = self._get_login_attempts_cache_key(request, **credentials)
+        if account.endswith(":") and credentials.get("phone"):
+            account += credentials["phone"]
+        return {
+            "login_failed": f"{ratelimit.get_ip(request)}@{account}",
+            "login_failed_account": account,
+        }
+
+    def pre_authenticate(self, request, **credentials: Any) -> None:
+        usages: list = []
+        for action, key in self._login_failed_keys(request, **credentials).items():
+            usage = ratelimit.consume(request, app="allauth.account", action=action, key=key)
+            if usage is None:
+                for spent in usages:
+                    spent.rollback()
+                raise self.validation_error("too_many_login_attempts")
+            usages.extend(usage.usage)
+        # allauth rolls this back when the password turns out right.
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(usage=usages)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials: Any) -> None:
+        for action, key in self._login_failed_keys(request, **credentials).items():
+            ratelimit.clear(request, app="allauth.account", action=action, key=key)
 
     def phone_form_field(self, **kwargs: Any) -> PhoneField:
         # allauth insists on "+86..."; couriers type local numbers, which clean_phone parses.

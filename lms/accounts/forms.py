@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from allauth.account.forms import LoginForm, RequestLoginCodeForm
+from allauth.core import context
 
 from .models import User
+from .ratelimits import limit_spent
 
 STAFF_FIELDS = ["real_name", "phone", "role", "organisation", "is_school_lead"]
 
@@ -53,12 +55,23 @@ class RequestPhoneCodeForm(RequestLoginCodeForm):
         try:
             return super().clean_phone()
         except forms.ValidationError as exc:
-            if exc.code == "too_many_login_attempts":
+            if exc.code != "too_many_login_attempts":
+                raise
+            phone = self.cleaned_data.get("phone") or ""
+            if limit_spent(
+                context.request, action="request_login_code", scope="key", key=phone.lower()
+            ):
                 raise forms.ValidationError(
                     _("Too many codes asked for this number. Wait a few minutes and try again."),
                     code="too_many_code_requests",
                 ) from exc
-            raise
+            raise forms.ValidationError(
+                _(
+                    "Too many codes asked from your network address. Try again later, or "
+                    "from another network."
+                ),
+                code="too_many_code_requests_from_address",
+            ) from exc
 
 
 class StaffLoginForm(LoginForm):

@@ -6,8 +6,10 @@ on when its variable is set.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -51,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
+    "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.LanguageMiddleware",
@@ -198,9 +203,22 @@ ACCOUNT_RATE_LIMITS = {
     # One code a minute per phone, five an hour; twenty an hour from one network address.
     "request_login_code": env("RATE_LIMIT_CODE_REQUESTS", default="20/h/ip,1/m/key,5/h/key"),
     "verify_phone": env("RATE_LIMIT_CODE_REQUESTS", default="20/h/ip,1/m/key,5/h/key"),
+    # Failed passwords: ten a minute from one address, five in five minutes for one account
+    # from one address (lms.accounts.adapter keys them on address and account together), and a
+    # looser hundred an hour for one account from everywhere, more than one address alone can
+    # reach. So a stranger who knows an email cannot lock its owner out from elsewhere.
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
     "signup": "20/h/ip",
 }
+# Where the client's address comes from, for the per-address limits above. Directly exposed
+# (make run), the socket's peer. Behind proxies that append to X-Forwarded-For (the shipped
+# nginx does), TRUSTED_PROXY_COUNT is how many of them are ours: 1 behind deploy/nginx.conf.
+# Left at 0 behind a proxy, every request seems to come from the proxy, and one client's
+# requests use up everyone's allowance. TRUSTED_CLIENT_IP_HEADER instead names one header a
+# trusted proxy overwrites with the client's address (X-Real-IP, CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None) or None
 ACCOUNT_USER_DISPLAY = "lms.accounts.selectors.user_display_name"
 SMS_SENDER = env("SMS_SENDER", default="lms.accounts.sms.ConsoleSmsSender")
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="CN")
@@ -248,6 +266,91 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def media_origins() -> list[str]:
+    """Where media files are served from when not from this site: the CDN in front of the
+    bucket, or the bucket itself (path or virtual-host style), or an absolute MEDIA_URL."""
+    origins = env.list("CSP_MEDIA_ORIGINS", default=[])
+    if urlsplit(MEDIA_URL).netloc:
+        parts = urlsplit(MEDIA_URL)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    if AWS_STORAGE_BUCKET_NAME:
+        if AWS_S3_CUSTOM_DOMAIN:
+            origins.append("https://" + AWS_S3_CUSTOM_DOMAIN.split("/")[0])
+        elif AWS_S3_ENDPOINT_URL:
+            parts = urlsplit(AWS_S3_ENDPOINT_URL)
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+            origins.append(f"{parts.scheme}://{AWS_STORAGE_BUCKET_NAME}.{parts.netloc}")
+        else:
+            origins.append(f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com")
+            if AWS_S3_REGION_NAME:
+                origins.append(
+                    f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+                )
+    return list(dict.fromkeys(origins))
+
+
+# Content-Security-Policy (django-csp). Learner pages run only our own static scripts and
+# styles: no inline script, no style attribute, nothing from elsewhere but media. Lesson
+# videos play from media storage (video, captions, posters, and the playlists and segments
+# hls.js fetches); hls.js feeds the video element from blob: URLs and may run a blob: worker.
+# An inline block that cannot move to a static file carries {{ request.csp_nonce }}.
+_MEDIA = media_origins()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:", *_MEDIA],
+        "media-src": ["'self'", "blob:", *_MEDIA],
+        "connect-src": ["'self'", *_MEDIA],
+        "worker-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# The Wagtail admin (and its preview) still puts inline scripts and style attributes in its
+# pages, as Wagtail itself documents; under these paths a looser policy replaces the one
+# above: inline scripts and styles, its own preview frames, blob: and data: images (image
+# and video upload previews). Everything still comes from this site or media storage only.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "PATH_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *_MEDIA],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Permissions-Policy: nothing on the site uses the camera (learners scan the classroom QR code
+# with the phone's own camera app, which opens the check-in link), the microphone, location
+# or payment; video may go full screen and picture-in-picture.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": ["self"],
+    "camera": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self"],
+    "usb": [],
+}
+# Staff avatars are not fetched from gravatar.com (unreachable for many here, and it would
+# need the policy to allow it), and the dashboard does not ask wagtail.org for new releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,

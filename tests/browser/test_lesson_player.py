@@ -39,7 +39,9 @@ def test_lecture_plays_and_listen_only_is_remembered(live_server, phone, tmp_pat
         "document.querySelector('video').canPlayType('application/vnd.apple.mpegurl')"
     )
     video.evaluate("v => { v.muted = true; return v.play(); }")
-    phone.wait_for_function("document.querySelector('video').currentTime > 1.5", timeout=20_000)
+    phone.wait_for_function(
+        "() => document.querySelector('video').currentTime > 1.5", timeout=20_000
+    )
     src = video.evaluate("v => v.currentSrc")
     assert src.endswith("master.m3u8") if native_hls else src.endswith(".mp4")
     video.evaluate("v => v.pause()")
@@ -51,11 +53,11 @@ def test_lecture_plays_and_listen_only_is_remembered(live_server, phone, tmp_pat
         phone.get_by_role("button", name="只听声音")
     ).click()
     phone.wait_for_function(
-        "document.querySelector('video').currentSrc.endsWith('audio.m4a')", timeout=10_000
+        "() => document.querySelector('video').currentSrc.endsWith('audio.m4a')", timeout=10_000
     )
     phone.reload()
     phone.wait_for_function(
-        "document.querySelector('video').currentSrc.endsWith('audio.m4a')", timeout=10_000
+        "() => document.querySelector('video').currentSrc.endsWith('audio.m4a')", timeout=10_000
     )
     assert player.get_attribute("data-mode") == "audio"
     pressed = player.locator("button[data-mode=audio]").get_attribute("aria-pressed")

@@ -19,7 +19,7 @@ def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
     log_in(phone.context, live_server, learner)
 
     phone.goto(live_server.url + lesson.url)
-    phone.wait_for_function("document.querySelector('[data-study-tracker]')")
+    phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
     watch = """(ms) => new Promise((resolve, reject) => {
         setTimeout(() => reject(new Error('no credit reported')), 20000);
         document.addEventListener('nightschool:credited', e => resolve(e.detail), {once: true});
@@ -43,7 +43,7 @@ def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
         })"""
     )
     phone.wait_for_function(
-        "localStorage.length > 0 && Object.keys(localStorage).some("
+        "() => localStorage.length > 0 && Object.keys(localStorage).some("
         "k => k.startsWith('nightschool:pending:'))"
     )
     assert LessonProgress.objects.get(learner=learner).credited_seconds == credited_before
