@@ -37,7 +37,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=60, attention_checks=True)
     log_in(phone.context, live_server, learner)
     phone.goto(live_server.url + lesson.url)
-    phone.wait_for_function("document.querySelector('[data-study-tracker]')")
+    phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
 
     # A check appears after a few seconds of study: a picture of the number, a field, focus.
     first = phone.evaluate(PLAY_THEN_PAUSE, 4000)

@@ -74,17 +74,17 @@ def test_a_barred_report_refuses_with_the_bar_as_reason(f):
 
 def honest(**changes) -> ReportFacts:
     """30 s played in 30 s, alone, well inside the idle window and the cap."""
-    values = dict(
-        new_seconds=30,
-        outside_seconds=0,
-        duration=600,
-        rate=1,
-        idle_limit=300,
-        own_gap=30,
-        gap=30,
-        wall=30,
-        day_room=1000,
-    )
+    values = {
+        "new_seconds": 30,
+        "outside_seconds": 0,
+        "duration": 600,
+        "rate": 1,
+        "idle_limit": 300,
+        "own_gap": 30,
+        "gap": 30,
+        "wall": 30,
+        "day_room": 1000,
+    }
     return ReportFacts(**{**values, **changes})
 
 
