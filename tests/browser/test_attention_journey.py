@@ -5,6 +5,7 @@ import pytest
 
 from credits.models import AttentionCheck, LessonProgress, ProgressReport, StudyClock
 from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
+from tests.browser.test_content_security_policy import Watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +37,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     settings.STUDY_ATTENTION_ANSWER_SECONDS = 6
     learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=60, attention_checks=True)
     log_in(phone.context, live_server, learner)
+    watched = Watched(phone)  # the dialog and its picture must pass the page's policy
     phone.goto(live_server.url + lesson.url)
     phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
 
@@ -93,6 +95,8 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     )
     # Kept as evidence: the first passed, the second missed, the one after the reload passed.
     assert outcomes[:3] == [True, False, True]
+
+    assert watched.refusals == []
 
     # Leave the page, and let its last report land before the database is emptied.
     phone.goto("about:blank")

@@ -1,21 +1,12 @@
 """With the Content-Security-Policy on, every page a learner or an instructor opens works
 without the browser refusing anything: the lesson plays, the admin edits."""
 
-import datetime as dt
-
 from django.urls import reverse
-from django.utils import timezone
 
 import pytest
 
-from courses import services as course_services
-from courses.models import Occupation
 from lms.accounts.models import User
-from media_pipeline.demo import make_demo_lecture
-from media_pipeline.models import VideoAsset
-from media_pipeline.services import video_asset_create
-from tests.browser.conftest import PHONE, log_in, screenshot
-from tests.courses.conftest import lessons_of, make_course, make_school
+from tests.browser.conftest import PHONE, enrolled_in_a_video_lesson, log_in, screenshot
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,31 +51,13 @@ class Watched:
 
 @pytest.fixture
 def lesson_with_video(tmp_path):
-    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=8)
-    asset = video_asset_create(title="第一讲", source=source)
-    asset.refresh_from_db()
-    assert asset.status == VideoAsset.Status.READY, asset.error_message
-    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
-    school = make_school(course_services.catalogue_get_or_create())
-    course = make_course(
-        school,
-        occupation,
-        lessons=1,
-        weekdays="0123456",
-        first=timezone.localdate(),
-        session_time=dt.time(0, 0),
-    )
-    lesson = lessons_of(course)[0]
-    lesson.body = [("video", {"video": asset, "captions": None, "chapters": []})]
-    lesson.save_revision().publish()
-    return lesson, asset
+    learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=8)
+    return learner, lesson, lesson.body[0].value["video"]
 
 
 def test_learner_pages_play_and_load_with_no_policy_refusal(live_server, phone, lesson_with_video):
-    lesson, _asset = lesson_with_video
+    learner, lesson, _asset = lesson_with_video
     course = lesson.get_parent().specific
-    learner = UserFactory(real_name="张小明")
-    course_services.enrolment_join(learner=learner, course=course)
     watched = Watched(phone)
 
     login = watched.visit(live_server.url + reverse("account_login"))
@@ -114,7 +87,7 @@ def test_learner_pages_play_and_load_with_no_policy_refusal(live_server, phone, 
 def test_admin_pages_work_under_their_policy_with_no_refusal(
     live_server, browser, lesson_with_video
 ):
-    lesson, asset = lesson_with_video
+    _learner, lesson, asset = lesson_with_video
     admin = UserFactory(
         role=User.Role.ADMIN,
         is_superuser=True,
