@@ -7,6 +7,7 @@ lock or with a conditional update, and each run writes only to its own storage f
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import logging
 import os
@@ -45,6 +46,24 @@ class UploadRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class UploadStorageFull(Exception):
+    """The disk holding part-files refused a write; nothing of the failed chunk is kept."""
+
+    def __init__(self, message: str, *, full: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.full = full
+
+
+def _storage_refused(exc: OSError) -> UploadStorageFull:
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    if full:
+        message = _("The server has no room for this upload right now. Try again later.")
+    else:
+        message = _("The server could not store this upload right now. Try again later.")
+    return UploadStorageFull(message, full=full)
 
 
 class UploadOffsetMismatch(Exception):
@@ -460,16 +479,26 @@ def video_upload_start(*, user: Any, title: str, filename: str, size: int) -> Vi
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": f"{size / 1e6:.0f}", "limit": f"{limit / 1e6:.0f}"}
         )
-    upload = VideoUpload.objects.create(
-        user=user,
-        title=title.strip()[:255],
-        filename=(get_valid_filename(filename) or "upload.mp4")[:255],
-        size=size,
-    )
-    part = _part_path(upload)
-    part.parent.mkdir(parents=True, exist_ok=True)
-    part.touch()
+    with transaction.atomic():
+        upload = VideoUpload.objects.create(
+            user=user,
+            title=_printable(title).strip()[:255],
+            filename=(get_valid_filename(_printable(filename)) or "upload.mp4")[:255],
+            size=size,
+        )
+        part = _part_path(upload)
+        try:
+            part.parent.mkdir(parents=True, exist_ok=True)
+            part.touch()
+        except OSError as exc:
+            # The row goes with the transaction: no upload without its part-file.
+            raise _storage_refused(exc) from exc
     return upload
+
+
+def _printable(text: str) -> str:
+    """Control characters (NUL among them, which PostgreSQL refuses) have no place in a title."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")
 
 
 def _part_path(upload: VideoUpload) -> Path:
@@ -483,39 +512,63 @@ def video_upload_append(
 
     The body is streamed to disk in small pieces under a file lock, outside any database
     transaction: a slow phone connection must not hold the database's write lock. A chunk
-    cut short by a dropped connection still counts for the bytes that arrived.
+    cut short by a dropped connection still counts for the bytes that arrived. A chunk the
+    disk refuses (full) is cut off again, so file and record agree and a retry succeeds.
     """
     if upload.asset_id is not None:
         return upload
     if offset < 0 or length < 0 or offset + length > upload.size:
         raise UploadRefused(_("The chunk does not fit the announced file size."))
     part = _part_path(upload)
-    if not part.exists():
-        raise UploadRefused(_("This upload has expired; start again."))
-    with open(part, "r+b") as handle:
+    try:
+        handle = open(part, "r+b", buffering=0)  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise UploadRefused(_("This upload has expired; start again.")) from None
+    with handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         try:
-            have = os.fstat(handle.fileno()).st_size
-            if offset > have:
-                raise UploadOffsetMismatch(have)
+            before = os.fstat(handle.fileno()).st_size
+            if offset > before:
+                raise UploadOffsetMismatch(before)
             handle.seek(offset)
             remaining = length
-            while remaining > 0:
-                piece = stream.read(min(READ_CHUNK, remaining))
-                if not piece:
-                    break
-                handle.write(piece)
-                remaining -= len(piece)
-            handle.flush()
-            os.fsync(handle.fileno())
-            have = max(have, handle.tell())
+            try:
+                while remaining > 0:
+                    piece = stream.read(min(READ_CHUNK, remaining))
+                    if not piece:
+                        break
+                    _write_piece(handle.fileno(), piece)
+                    remaining -= len(piece)
+                os.fsync(handle.fileno())
+            except OSError as exc:
+                # A full disk leaves part of the chunk behind; cut the file back to what
+                # the database says we hold, so the client's retry of this chunk fits.
+                recorded = (
+                    VideoUpload.objects.filter(pk=upload.pk)
+                    .values_list("received", flat=True)
+                    .first()
+                )
+                os.ftruncate(handle.fileno(), min(before, recorded or 0))
+                logger.warning("upload %s: chunk at %s not stored: %s", upload.uuid, offset, exc)
+                raise _storage_refused(exc) from exc
+            have = max(before, handle.tell())
+            # Recorded while the file is still locked, so the next writer's ``before`` and
+            # the database never disagree.
+            VideoUpload.objects.filter(pk=upload.pk, received__lt=have).update(
+                received=have, updated_at=_now()
+            )
         finally:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    VideoUpload.objects.filter(pk=upload.pk, received__lt=have).update(
-        received=have, updated_at=_now()
-    )
     upload.refresh_from_db()
     return upload
+
+
+def _write_piece(fd: int, data: bytes) -> None:
+    """Write all of ``data`` at the file position; a short write is continued, not lost."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
 
 
 def video_upload_finish(*, upload: VideoUpload) -> VideoAsset:
@@ -527,13 +580,17 @@ def video_upload_finish(*, upload: VideoUpload) -> VideoAsset:
         if not locked.complete:
             raise UploadRefused(_("The upload is not complete yet."))
         part = _part_path(locked)
-        asset = video_asset_create(
-            title=locked.title or locked.filename,
-            source=part,
-            filename=locked.filename,
-            uploaded_by=locked.user,
-            move=True,
-        )
+        try:
+            asset = video_asset_create(
+                title=locked.title or locked.filename,
+                source=part,
+                filename=locked.filename,
+                uploaded_by=locked.user,
+                move=True,
+            )
+        except OSError as exc:
+            # The part-file stays whole; the client's next request finishes it.
+            raise _storage_refused(exc) from exc
         locked.asset = asset
         locked.save(update_fields=["asset", "updated_at"])
     part.unlink(missing_ok=True)

@@ -131,11 +131,23 @@ def admin_upload(request: HttpRequest) -> TemplateResponse:
 
 @require_POST
 def admin_upload_start(request: HttpRequest) -> JsonResponse:
+    not_understood = JsonResponse({"error": _("The request was not understood.")}, status=400)
     try:
         data = json.loads(request.body or b"{}")
-        size = int(data.get("size", 0))
-    except (ValueError, TypeError):
-        return JsonResponse({"error": _("The request was not understood.")}, status=400)
+    except ValueError:
+        return not_understood
+    if not isinstance(data, dict):
+        return JsonResponse(
+            {"error": _("Send the upload's title, file name and size as a JSON object.")},
+            status=400,
+        )
+    size = data.get("size", 0)
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        return not_understood
+    try:
+        size = int(size)
+    except ValueError:
+        return not_understood
     try:
         upload = services.video_upload_start(
             user=request.user,
@@ -145,7 +157,15 @@ def admin_upload_start(request: HttpRequest) -> JsonResponse:
         )
     except services.UploadRefused as exc:
         return JsonResponse({"error": exc.message}, status=400)
+    except services.UploadStorageFull as exc:
+        return _storage_full(exc)
     return JsonResponse(_upload_state(upload), status=201)
+
+
+def _storage_full(exc: services.UploadStorageFull) -> JsonResponse:
+    response = JsonResponse({"error": exc.message}, status=507 if exc.full else 503)
+    response["Retry-After"] = "60"
+    return response
 
 
 def _upload_state(upload: VideoUpload) -> dict:
@@ -184,6 +204,8 @@ def admin_upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
         return JsonResponse({**_upload_state(upload), "offset": exc.expected}, status=409)
     except services.UploadRefused as exc:
         return JsonResponse({"error": exc.message}, status=400)
+    except services.UploadStorageFull as exc:
+        return _storage_full(exc)
     return JsonResponse(_upload_state(upload))
 
 
