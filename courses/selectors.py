@@ -377,3 +377,17 @@ def teaching_overview(*, courses: list[CoursePage]) -> dict:
     for session in sessions:
         by_course[cycle_course[session.cycle_id]]["sessions"].append(session)
     return {"courses": list(by_course.values())}
+
+
+def live_lessons_showing_video(*, video_id: int) -> list[str]:
+    """Titles of published lessons whose live body holds the video, read from the lessons
+    themselves (Wagtail's reference index can lag behind a publish by a background task)."""
+    titles = []
+    for lesson in LessonPage.objects.live().only("title", "body"):
+        for block in lesson.body.raw_data:
+            value = block.get("value") or {}
+            shows = isinstance(value, dict) and value.get("video") == video_id
+            if block.get("type") == "video" and shows:
+                titles.append(lesson.title)
+                break
+    return titles

@@ -42,6 +42,14 @@ class JobLost(Exception):
     """The row no longer says this worker owns this run (deleted, retried or taken over)."""
 
 
+class VideoInUse(Exception):
+    """Published pages show this video; ``titles`` says which."""
+
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__(", ".join(titles))
+        self.titles = titles
+
+
 class UploadRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -91,13 +99,17 @@ def video_asset_create(
     source: Path,
     filename: str | None = None,
     uploaded_by: Any = None,
+    organisation: Any = None,
     demo_key: str | None = None,
     move: bool = False,
 ) -> VideoAsset:
     """Store the original and queue its transcode once this transaction commits.
 
+    The video belongs to ``organisation``, by default the uploader's school.
     ``move`` hands the file over (an upload's part-file); otherwise it is copied.
     """
+    if organisation is None and uploaded_by is not None:
+        organisation = getattr(uploaded_by, "organisation", None)
     source = Path(source)
     name = get_valid_filename(filename or source.name) or "upload.mp4"
     asset = VideoAsset(
@@ -105,6 +117,7 @@ def video_asset_create(
         original_filename=name,
         original_size=source.stat().st_size,
         uploaded_by=uploaded_by,
+        organisation=organisation,
         demo_key=demo_key,
         attempt=1,
     )
@@ -117,21 +130,33 @@ def video_asset_create(
 
 
 def video_asset_ensure(
-    *, demo_key: str, title: str, make_source: Callable[[Path], Path]
+    *,
+    demo_key: str,
+    title: str,
+    make_source: Callable[[Path], Path],
+    organisation: Any = None,
 ) -> VideoAsset:
     """The asset for a stable key, made (and queued) only the first time.
 
     ``make_source(folder)`` writes the source file into ``folder`` and returns its path;
-    it is not called when the asset exists, so loading a demo twice costs nothing.
+    it is not called when the asset exists, so loading a demo twice costs nothing. An
+    existing asset without a school is given ``organisation``.
     """
     existing = VideoAsset.objects.filter(demo_key=demo_key).first()
     if existing is not None:
+        if organisation is not None and existing.organisation_id is None:
+            VideoAsset.objects.filter(pk=existing.pk, organisation__isnull=True).update(
+                organisation=organisation
+            )
+            existing.organisation = organisation
         return existing
     folder = conf.work_dir() / f"source-{uuid.uuid4().hex}"
     folder.mkdir(parents=True, exist_ok=True)
     try:
         source = make_source(folder)
-        return video_asset_create(title=title, source=source, demo_key=demo_key)
+        return video_asset_create(
+            title=title, source=source, demo_key=demo_key, organisation=organisation
+        )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -174,12 +199,19 @@ def video_asset_retry(*, asset_id: int) -> VideoAsset:
 def video_asset_delete(*, asset_id: int) -> None:
     """Remove the row, the original and every derived file.
 
-    A worker still busy on it notices at its next heartbeat and cleans up its own run.
+    A video a published page shows is kept (``VideoInUse`` names the pages): its learners
+    would be left with a lesson that can never be watched or credited. A worker still
+    busy on it notices at its next heartbeat and cleans up its own run.
     """
+    from .selectors import video_asset_published_usage
+
     with transaction.atomic():
         asset = VideoAsset.objects.select_for_update().filter(pk=asset_id).first()
         if asset is None:
             return
+        used_by = video_asset_published_usage(asset=asset)
+        if used_by:
+            raise VideoInUse(used_by)
         prefix = asset.storage_prefix
         asset.delete()
     storage.delete_prefix(prefix)
