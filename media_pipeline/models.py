@@ -64,6 +64,10 @@ class VideoAsset(index.Indexed, models.Model):
     run = models.PositiveIntegerField(default=0)
     worker_id = models.CharField(max_length=128, blank=True, default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the reaper last found this job's worker gone (killed, machine lost) and queued
+    # the job again, and which worker that was; cleared when the job is retried.
+    worker_lost_at = models.DateTimeField(_("worker lost at"), null=True, blank=True)
+    lost_worker_id = models.CharField(max_length=128, blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

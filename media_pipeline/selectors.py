@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import conf, storage
@@ -173,6 +175,16 @@ def video_asset_failure_reason(*, asset: VideoAsset) -> str:
     return reason() if reason else ""
 
 
+def video_asset_notice(*, asset: VideoAsset) -> str:
+    """Said in the admin when a job's worker was lost and the job queued again."""
+    if asset.worker_lost_at is None:
+        return ""
+    when = date_format(timezone.localtime(asset.worker_lost_at), "Y-m-d H:i")
+    return _("The worker processing this video was lost at %(time)s; the job was queued again.") % {
+        "time": when
+    }
+
+
 def video_assets_status(*, user: Any, ids: list[int]) -> list[dict[str, Any]]:
     """What the admin list polls for its live progress bars; other schools' videos are left out."""
     rows = []
@@ -186,6 +198,7 @@ def video_assets_status(*, user: Any, ids: list[int]) -> list[dict[str, Any]]:
                 "percent": int(asset.progress * 100),
                 "preview_ready": asset.preview_run is not None,
                 "error": video_asset_failure_reason(asset=asset),
+                "notice": video_asset_notice(asset=asset),
             }
         )
     return rows

@@ -164,7 +164,11 @@ def video_asset_ensure(
 def _enqueue_on_commit(asset_id: int, attempt: int) -> None:
     from .tasks import transcode_video_asset
 
-    transaction.on_commit(lambda: transcode_video_asset.enqueue(asset_id, attempt))
+    def enqueue() -> None:
+        transcode_video_asset.enqueue(asset_id, attempt)
+        video_jobs_watch_schedule()
+
+    transaction.on_commit(enqueue)
 
 
 def _enqueue_later(asset_id: int, attempt: int, *, delay_s: float) -> None:
@@ -184,13 +188,13 @@ def _enqueue_later(asset_id: int, attempt: int, *, delay_s: float) -> None:
 def video_asset_retry(*, asset_id: int) -> VideoAsset:
     """Start over with a new attempt; a message still queued for the old one is then ignored."""
     asset = VideoAsset.objects.select_for_update().get(pk=asset_id)
-    if asset.status == VideoAsset.Status.PROCESSING and not _is_stale(asset):
+    if asset.status == VideoAsset.Status.PROCESSING and not _holder_is_lost(asset):
         return asset
     asset.attempt += 1
     asset.status = VideoAsset.Status.QUEUED
     asset.progress = 0.0
-    asset.error_code = asset.error_message = asset.worker_id = ""
-    asset.heartbeat_at = asset.finished_at = None
+    asset.error_code = asset.error_message = asset.worker_id = asset.lost_worker_id = ""
+    asset.heartbeat_at = asset.finished_at = asset.worker_lost_at = None
     asset.save()
     _enqueue_on_commit(asset.pk, asset.attempt)
     return asset
@@ -229,6 +233,43 @@ def _is_stale(asset: VideoAsset) -> bool:
     return beat is None or beat < _now() - timedelta(seconds=conf.stale_after_s())
 
 
+def _holder_is_lost(asset: VideoAsset) -> bool:
+    return _is_stale(asset) or _worker_is_gone(
+        asset.worker_id, asset.heartbeat_at or asset.started_at
+    )
+
+
+def _worker_is_gone(worker_id: str, beat: Any, *, grace_s: float | None = None) -> bool:
+    """Whether the worker is known to be dead, which can be told before its heartbeat is stale.
+
+    Only a worker of this host can be looked at: its id names the host and process, and a
+    process that no longer exists (or is a zombie its parent has not reaped) holds no job.
+    A short grace after its last beat keeps a look-alike host (a container sharing our
+    host name, not our processes) from losing its jobs to us.
+    """
+    grace = conf.lost_worker_grace_s() if grace_s is None else grace_s
+    if beat is not None and beat > _now() - timedelta(seconds=grace):
+        return False
+    host, _, rest = worker_id.partition(":")
+    pid_text = rest.split(":", 1)[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # someone else's live process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2 :].split()[:1] in (["Z"], ["X"])
+
+
 def new_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -262,7 +303,7 @@ def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim |
             return "superseded"
         if asset.status in (VideoAsset.Status.READY, VideoAsset.Status.FAILED):
             return "done"
-        if asset.status == VideoAsset.Status.PROCESSING and not _is_stale(asset):
+        if asset.status == VideoAsset.Status.PROCESSING and not _holder_is_lost(asset):
             return BUSY
         now = _now()
         asset.run += 1
@@ -472,31 +513,92 @@ def _discard_run(claim: Claim) -> None:
 
 
 def video_assets_reap_stale(*, older_than_s: float | None = None) -> list[int]:
-    """Re-enqueue jobs whose worker stopped beating (killed, machine lost).
+    """Re-enqueue jobs whose worker is gone (killed, machine lost).
 
-    The database-backed worker never redelivers a task whose process died, so this is what
-    finishes those jobs. Marking the row first keeps two reapers from enqueuing it twice;
-    a duplicate would be harmless anyway, the claim lets only one through.
+    A job is taken back when its heartbeat is older than ``older_than_s`` (default
+    ``MEDIA_PIPELINE_STALE_AFTER_S``), or sooner when its worker ran on this host and its
+    process no longer exists. The database-backed worker never redelivers a task whose
+    process died, so this is what finishes those jobs; the row records when and which
+    worker was lost, for the admin. Marking the row first keeps two reapers from enqueuing
+    it twice; a duplicate would be harmless anyway, the claim lets only one through.
     """
     threshold = conf.stale_after_s() if older_than_s is None else older_than_s
-    cutoff = _now() - timedelta(seconds=threshold)
-    stale = VideoAsset.objects.filter(status=VideoAsset.Status.PROCESSING).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)
+    now = _now()
+    cutoff = now - timedelta(seconds=threshold)
+    grace = min(threshold, conf.lost_worker_grace_s())
+    candidates = VideoAsset.objects.filter(status=VideoAsset.Status.PROCESSING).filter(
+        Q(heartbeat_at__lt=now - timedelta(seconds=grace)) | Q(heartbeat_at__isnull=True)
     )
     reaped = []
-    for asset_id, attempt, worker, beat in stale.values_list(
+    for asset_id, attempt, worker, beat in candidates.values_list(
         "pk", "attempt", "worker_id", "heartbeat_at"
     ):
+        lost = beat is None or beat < cutoff or _worker_is_gone(worker, beat, grace_s=grace)
+        if not lost:
+            continue
         with transaction.atomic():
             taken = VideoAsset.objects.filter(
-                pk=asset_id, worker_id=worker, heartbeat_at=beat, attempt=attempt
-            ).update(worker_id="", heartbeat_at=None, status=VideoAsset.Status.QUEUED)
+                pk=asset_id,
+                worker_id=worker,
+                heartbeat_at=beat,
+                attempt=attempt,
+                status=VideoAsset.Status.PROCESSING,
+            ).update(
+                worker_id="",
+                heartbeat_at=None,
+                status=VideoAsset.Status.QUEUED,
+                worker_lost_at=now,
+                lost_worker_id=worker[:128],
+                updated_at=now,
+            )
             if taken:
                 _enqueue_on_commit(asset_id, attempt)
                 reaped.append(asset_id)
     if reaped:
-        logger.warning("re-enqueued stalled video jobs: %s", reaped)
+        logger.warning("re-enqueued video jobs whose worker was lost: %s", reaped)
     return reaped
+
+
+WATCH_SCHEDULED = "media_pipeline:watch-scheduled"
+
+
+def video_jobs_watch() -> list[int]:
+    """The pipeline's own heartbeat: reap lost jobs, and look again later while any is open.
+
+    Runs as a task that re-enqueues itself every ``MEDIA_PIPELINE_WATCH_EVERY_S`` as long
+    as a job is queued or processing, on the embedded worker and on Celery alike, so a
+    killed worker's job comes back without waiting for another job to start. The chain
+    ends when nothing is open and starts again with the next enqueued job.
+    """
+    reaped = video_assets_reap_stale()
+    open_jobs = VideoAsset.objects.filter(
+        status__in=[VideoAsset.Status.QUEUED, VideoAsset.Status.PROCESSING]
+    )
+    if open_jobs.exists():
+        video_jobs_watch_schedule(again=True)
+    return reaped
+
+
+def video_jobs_watch_schedule(*, again: bool = False) -> bool:
+    """Schedule the next :func:`video_jobs_watch`, unless one is already due within the
+    interval (the shared cache remembers; a lost mark only costs an extra look)."""
+    from django.core.cache import cache
+
+    from django_tasks.exceptions import InvalidTaskError
+
+    from .tasks import watch_video_jobs
+
+    interval = conf.watch_every_s()
+    if again:
+        cache.set(WATCH_SCHEDULED, 1, timeout=interval)
+    elif not cache.add(WATCH_SCHEDULED, 1, timeout=interval):
+        return False
+    try:
+        watch_video_jobs.using(run_after=_now() + timedelta(seconds=interval)).enqueue()
+    except InvalidTaskError:
+        # A backend that cannot defer runs jobs inline: there is no worker to lose.
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------- uploads

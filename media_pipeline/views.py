@@ -98,10 +98,17 @@ def _read_range(path: Path, start: int, length: int):
 
 
 def admin_index(request: HttpRequest) -> TemplateResponse:
+    # Looking at the list also looks for jobs whose worker was lost, so what it shows is
+    # current even when the worker's own watch has not come round yet.
+    services.video_assets_reap_stale()
     search = request.GET.get("q", "").strip()
     assets = list(selectors.video_assets_for_admin(user=request.user, search=search)[:200])
     rows = [
-        {"asset": asset, "reason": selectors.video_asset_failure_reason(asset=asset)}
+        {
+            "asset": asset,
+            "reason": selectors.video_asset_failure_reason(asset=asset),
+            "notice": selectors.video_asset_notice(asset=asset),
+        }
         for asset in assets
     ]
     return TemplateResponse(
@@ -226,6 +233,7 @@ def admin_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "header_icon": "media",
             "asset": asset,
             "reason": selectors.video_asset_failure_reason(asset=asset),
+            "notice": selectors.video_asset_notice(asset=asset),
             "player_html": _player_html(asset),
             "status_url": reverse("media_pipeline_admin:status"),
         },
@@ -284,4 +292,6 @@ def admin_status(request: HttpRequest) -> JsonResponse:
         ids = [int(value) for value in request.GET.getlist("id")]
     except ValueError:
         ids = []
+    if ids:
+        services.video_assets_reap_stale()
     return JsonResponse({"assets": selectors.video_assets_status(user=request.user, ids=ids)})

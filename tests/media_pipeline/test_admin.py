@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -176,7 +177,9 @@ def test_status_endpoint_reports_progress_for_the_live_bar(instructor_client, sm
     asset = video_asset_create(
         title="t", source=small_src, uploaded_by=instructor_client.instructor
     )
-    VideoAsset.objects.filter(pk=asset.pk).update(status="processing", progress=0.42)
+    VideoAsset.objects.filter(pk=asset.pk).update(
+        status="processing", progress=0.42, worker_id="elsewhere:1:abc", heartbeat_at=timezone.now()
+    )
     data = instructor_client.get(reverse("media_pipeline_admin:status") + f"?id={asset.pk}").json()
     assert data["assets"][0]["percent"] == 42
     assert data["assets"][0]["status"] == "processing"
