@@ -166,7 +166,10 @@ def _enqueue_on_commit(asset_id: int, attempt: int) -> None:
 
     def enqueue() -> None:
         transcode_video_asset.enqueue(asset_id, attempt)
-        video_jobs_watch_schedule()
+        try:
+            video_jobs_watch_schedule()
+        except Exception:  # the watch is a safety net; the job itself is queued
+            logger.exception("could not schedule the video job watch")
 
     transaction.on_commit(enqueue)
 
