@@ -13,7 +13,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import lesson_body_blocks
-from .forms import CoursePageForm
+from .forms import CoursePageForm, LessonPageForm
 
 OCCUPATION_CODE = RegexValidator(
     r"^\d-\d{2}-\d{2}-\d{2}$", _("Use the national code form, e.g. 4-02-07-08.")
@@ -302,6 +302,7 @@ class LessonPage(Page):
     )
     body = StreamField(lesson_body_blocks(), blank=True, verbose_name=_("body"))
 
+    base_form_class = LessonPageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("credit_minutes")]),

@@ -434,3 +434,17 @@ def session_attendance(*, session: ClassroomSession) -> dict:
         "pending": sum(a.status == Attendance.Status.PENDING for a in attendances),
         "present": [a for a in attendances if a.status != Attendance.Status.REMOVED],
     }
+
+
+def live_lessons_showing_video(*, video_id: int) -> list[str]:
+    """Titles of published lessons whose live body holds the video, read from the lessons
+    themselves (Wagtail's reference index can lag behind a publish by a background task)."""
+    titles = []
+    for lesson in LessonPage.objects.live().only("title", "body"):
+        for block in lesson.body.raw_data:
+            value = block.get("value") or {}
+            shows = isinstance(value, dict) and value.get("video") == video_id
+            if block.get("type") == "video" and shows:
+                titles.append(lesson.title)
+                break
+    return titles

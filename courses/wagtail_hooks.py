@@ -12,7 +12,7 @@ from wagtail.permissions import register_permission_policy
 
 from . import admin_views, services
 from .models import ClassroomSession, CoursePage, Cycle, LessonPage
-from .selectors import courses_user_teaches, user_may_teach_course
+from .selectors import courses_user_teaches, live_lessons_showing_video, user_may_teach_course
 
 
 @hooks.register("after_create_user")
@@ -29,6 +29,12 @@ def lay_out_cycles(request, page):
         course = specific.get_parent().specific_deferred
     if course is not None:
         services.cycles_roll_ahead(course=course)
+
+
+@hooks.register("video_asset_published_usage")
+def lessons_showing_video(asset):
+    """Lets the video library refuse to delete a video a published lesson shows."""
+    return live_lessons_showing_video(video_id=asset.pk)
 
 
 class ClassroomSessionPermissionPolicy(ModelPermissionPolicy):

@@ -35,5 +35,16 @@ def stale_after_s() -> float:
     return float(getattr(settings, "MEDIA_PIPELINE_STALE_AFTER_S", 300))
 
 
+def lost_worker_grace_s() -> float:
+    """A job whose worker process on this host is gone is taken back once its heartbeat is
+    this old, without waiting for ``stale_after_s``."""
+    return float(getattr(settings, "MEDIA_PIPELINE_LOST_WORKER_GRACE_S", 15))
+
+
+def watch_every_s() -> float:
+    """How often the pipeline's own watch task looks for lost jobs while any is open."""
+    return float(getattr(settings, "MEDIA_PIPELINE_WATCH_EVERY_S", 60))
+
+
 def hlsjs_static_path() -> str:
     return str(getattr(settings, "MEDIA_PIPELINE_HLSJS_STATIC", "") or "")

@@ -95,7 +95,7 @@ def make_demo_lecture(
 
 
 def demo_video_ensure(
-    *, key: str, title: str, seconds: int = 150, portrait: bool = False
+    *, key: str, title: str, seconds: int = 150, portrait: bool = False, organisation=None
 ) -> VideoAsset:
     """The demo video for ``key``, generated and queued for transcoding the first time only.
 
@@ -105,6 +105,7 @@ def demo_video_ensure(
     return video_asset_ensure(
         demo_key=key,
         title=title,
+        organisation=organisation,
         make_source=lambda folder: make_demo_lecture(
             folder / f"{key}.mp4", title=title, seconds=seconds, portrait=portrait
         ),

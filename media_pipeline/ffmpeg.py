@@ -68,10 +68,12 @@ __all__ = [
     "check_durations",
     "default_timeout",
     "find_binaries",
+    "is_stalled",
     "measure_playlist",
     "plan_ladder",
     "plan_thumbnails",
     "probe",
+    "process_cpu_seconds",
     "run_ffmpeg",
     "transcode",
     "validate",
@@ -832,6 +834,62 @@ def default_timeout(duration_s: float) -> float:
     return max(120.0, duration_s * 4 + 60)
 
 
+WALL_BACKSTOP_FACTOR = 10
+
+
+def is_stalled(
+    *,
+    timeout: float,
+    since_advance_s: float,
+    since_report_s: float,
+    cpu_since_advance_s: float | None,
+) -> bool:
+    """Whether an ffmpeg run has stopped making progress, judged on ffmpeg's own clocks.
+
+    Progress is ffmpeg's output time (``out_time`` of its ``-progress`` reports), never the
+    wall clock alone: on a busy machine an encoder gets little CPU, its reports come slowly
+    and its output time creeps, and that is slow, not stuck. A run is stalled only when its
+    output time has not advanced for ``timeout`` seconds and, besides, one of these holds:
+
+    - ffmpeg has used ``timeout`` seconds of CPU since its output time last advanced: it
+      is working and producing nothing (a decoder spinning on a broken file). CPU time is
+      what a starved process does not get, so load does not trigger this;
+    - its progress reports have stopped arriving for ``timeout`` seconds: it is blocked
+      (an input that never delivers, a hung filesystem). ffmpeg reports every half second
+      while its loop turns, starved or not;
+    - output time has not advanced for ``WALL_BACKSTOP_FACTOR`` times the timeout by the
+      wall clock, whatever else is seen: the last resort for a stuck run that still reports.
+
+    ``cpu_since_advance_s`` is None where the process's CPU time cannot be read (no /proc);
+    the two other tests still apply.
+    """
+    if since_advance_s < timeout:
+        return False
+    if cpu_since_advance_s is not None and cpu_since_advance_s >= timeout:
+        return True
+    if since_report_s >= timeout:
+        return True
+    return since_advance_s >= timeout * WALL_BACKSTOP_FACTOR
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time of a process and all its threads, from /proc (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            text = handle.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: fields follow the last ")".
+    fields = text[text.rfind(")") + 2 :].split()
+    try:
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (IndexError, ValueError):
+        return None
+
+
 def run_ffmpeg(
     cmd: Sequence[str],
     *,
@@ -844,10 +902,12 @@ def run_ffmpeg(
     """Run ffmpeg, reporting progress and killing it if it hangs.
 
     ffmpeg must have been given ``-progress pipe:1``. Progress blocks are read on a
-    thread so the watchdog keeps time even while ffmpeg writes nothing: if ``out_time``
-    does not advance for ``stall_timeout`` seconds the run is killed (STALLED), and the
-    whole run is bounded by ``timeout`` (TIMEOUT). stderr goes to a temporary file, not
-    a pipe, so a chatty ffmpeg can never block on a pipe nobody reads.
+    thread so the watchdog keeps time even while ffmpeg writes nothing: a run that
+    :func:`is_stalled` judges stuck (output time not advancing, and ffmpeg either burning
+    ``stall_timeout`` CPU seconds for nothing or silent for ``stall_timeout`` seconds) is
+    killed (STALLED), and the whole run is bounded by ``timeout`` (TIMEOUT). stderr goes
+    to a temporary file, not a pipe, so a chatty ffmpeg can never block on a pipe nobody
+    reads.
 
     ``on_progress`` gets fractions 0..1, rising, at most once per ``progress_interval``
     and 1.0 on success; it runs on the calling thread. If it raises (say, the lesson
@@ -866,7 +926,8 @@ def run_ffmpeg(
         assert proc.stdout is not None
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
-        started = last_advance = time.monotonic()
+        started = last_advance = last_report = time.monotonic()
+        cpu_at_advance = process_cpu_seconds(proc.pid)
         best_time = -1.0
         block: dict[str, str] = {}
         try:
@@ -880,13 +941,28 @@ def run_ffmpeg(
                         _tail(stderr_file),
                     )
                 if now - last_advance >= stall_timeout:
-                    _kill(proc)
-                    raise TranscodeFailed(
-                        FailureCode.STALLED,
-                        f"ffmpeg made no progress for {stall_timeout:g} s and was stopped.",
-                        _tail(stderr_file),
-                    )
-                wait = min(started + limit, last_advance + stall_timeout) - now
+                    cpu = process_cpu_seconds(proc.pid)
+                    if is_stalled(
+                        timeout=stall_timeout,
+                        since_advance_s=now - last_advance,
+                        since_report_s=now - last_report,
+                        cpu_since_advance_s=(
+                            cpu - cpu_at_advance
+                            if cpu is not None and cpu_at_advance is not None
+                            else None
+                        ),
+                    ):
+                        _kill(proc)
+                        raise TranscodeFailed(
+                            FailureCode.STALLED,
+                            f"ffmpeg made no progress for {now - last_advance:.0f} s "
+                            "and was stopped.",
+                            _tail(stderr_file),
+                        )
+                    wait = min(1.0, stall_timeout)
+                else:
+                    wait = last_advance + stall_timeout - now
+                wait = min(wait, started + limit - now)
                 try:
                     raw = lines.get(timeout=max(0.01, wait))
                 except queue.Empty:
@@ -897,10 +973,12 @@ def run_ffmpeg(
                 if key != "progress":
                     block[key] = value
                     continue
+                last_report = time.monotonic()
                 seconds = _out_time(block)
                 block = {}
                 if value == "end" or (seconds is not None and seconds > best_time):
-                    last_advance = time.monotonic()
+                    last_advance = last_report
+                    cpu_at_advance = process_cpu_seconds(proc.pid)
                 if seconds is not None and seconds > best_time:
                     best_time = seconds
                     if duration_s > 0:

@@ -38,6 +38,16 @@ class VideoAsset(index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The school the video belongs to: only its staff (and administrators) see, choose,
+    # retry or delete it. Empty for administrators' own uploads: administrators only.
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("school"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Demo videos are made by setup; the key makes loading the demo twice harmless.
     demo_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
@@ -54,6 +64,10 @@ class VideoAsset(index.Indexed, models.Model):
     run = models.PositiveIntegerField(default=0)
     worker_id = models.CharField(max_length=128, blank=True, default="")
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When the reaper last found this job's worker gone (killed, machine lost) and queued
+    # the job again, and which worker that was; cleared when the job is retried.
+    worker_lost_at = models.DateTimeField(_("worker lost at"), null=True, blank=True)
+    lost_worker_id = models.CharField(max_length=128, blank=True, default="")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -68,7 +82,11 @@ class VideoAsset(index.Indexed, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.FilterField("organisation_id"),
+    ]
 
     class Meta:
         ordering = ["-created_at"]

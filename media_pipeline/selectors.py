@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import conf, storage
@@ -90,11 +94,62 @@ def video_asset_playback(*, asset: VideoAsset) -> Playback:
     return Playback(state=state, **common)
 
 
-def video_assets_for_admin(*, search: str = "") -> QuerySet[VideoAsset]:
-    assets = VideoAsset.objects.select_related("uploaded_by")
+def video_run_is_public(*, asset_uuid: str, run: int) -> bool:
+    try:
+        key = uuid.UUID(asset_uuid)
+    except ValueError:
+        return False
+    return (
+        VideoAsset.objects.filter(uuid=key)
+        .filter(Q(published_run=run) | Q(preview_run=run))
+        .exists()
+    )
+
+
+def video_assets_for_user(*, user: Any) -> QuerySet[VideoAsset]:
+    """The videos ``user`` may see and act on: their own school's; administrators all."""
+    if not (user.is_authenticated and user.is_active):
+        return VideoAsset.objects.none()
+    if user.is_superuser:
+        return VideoAsset.objects.all()
+    if not getattr(user, "organisation_id", None):
+        return VideoAsset.objects.none()
+    return VideoAsset.objects.filter(organisation_id=user.organisation_id)
+
+
+def video_assets_for_admin(*, user: Any, search: str = "") -> QuerySet[VideoAsset]:
+    assets = video_assets_for_user(user=user).select_related("uploaded_by")
     if search:
         assets = assets.filter(title__icontains=search)
     return assets
+
+
+USAGE_HOOK = "video_asset_published_usage"
+
+
+def video_asset_published_usage(*, asset: VideoAsset) -> list[str]:
+    """Titles of the published pages that show this video.
+
+    Wagtail's reference index knows every page whose live content points at the video;
+    it is brought up to date by a background task, so apps that hold videos in their own
+    pages (courses: lessons) also answer through the ``video_asset_published_usage`` hook
+    (a function given the asset, returning titles), which reads their pages directly.
+    """
+    from wagtail import hooks
+    from wagtail.models import Page, ReferenceIndex
+
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = [
+        int(object_id)
+        for object_id in ReferenceIndex.get_references_to(asset)
+        .filter(base_content_type=page_type)
+        .values_list("object_id", flat=True)
+        if str(object_id).isdigit()
+    ]
+    titles = set(Page.objects.live().filter(pk__in=ids).values_list("title", flat=True))
+    for finder in hooks.get_hooks(USAGE_HOOK):
+        titles.update(finder(asset))
+    return sorted(titles)
 
 
 FAILURE_REASONS = {
@@ -120,10 +175,20 @@ def video_asset_failure_reason(*, asset: VideoAsset) -> str:
     return reason() if reason else ""
 
 
-def video_assets_status(*, ids: list[int]) -> list[dict[str, Any]]:
-    """What the admin list polls for its live progress bars."""
+def video_asset_notice(*, asset: VideoAsset) -> str:
+    """Said in the admin when a job's worker was lost and the job queued again."""
+    if asset.worker_lost_at is None:
+        return ""
+    when = date_format(timezone.localtime(asset.worker_lost_at), "Y-m-d H:i")
+    return _("The worker processing this video was lost at %(time)s; the job was queued again.") % {
+        "time": when
+    }
+
+
+def video_assets_status(*, user: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """What the admin list polls for its live progress bars; other schools' videos are left out."""
     rows = []
-    for asset in VideoAsset.objects.filter(pk__in=ids[:200]):
+    for asset in video_assets_for_user(user=user).filter(pk__in=ids[:200]):
         rows.append(
             {
                 "id": asset.pk,
@@ -133,6 +198,7 @@ def video_assets_status(*, ids: list[int]) -> list[dict[str, Any]]:
                 "percent": int(asset.progress * 100),
                 "preview_ready": asset.preview_run is not None,
                 "error": video_asset_failure_reason(asset=asset),
+                "notice": video_asset_notice(asset=asset),
             }
         )
     return rows

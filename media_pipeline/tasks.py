@@ -17,3 +17,8 @@ def transcode_video_asset(asset_id: int, attempt: int) -> str:
 @task()
 def reap_stale_video_jobs() -> list[int]:
     return services.video_assets_reap_stale()
+
+
+@task()
+def watch_video_jobs() -> list[int]:
+    return services.video_jobs_watch()

@@ -36,7 +36,8 @@ STREAM_CHUNK = 256 * 1024
 def serve_file(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a derived lesson file from local storage, with the Range answers players need.
 
-    Only run folders are served: originals stay private.
+    Only the published run and the preview of the run in progress are served: originals,
+    a run still being written and the leftovers of a killed one stay private.
     """
     parts = path.split("/")
     if (
@@ -44,6 +45,7 @@ def serve_file(request: HttpRequest, path: str) -> HttpResponse:
         or ".." in parts
         or len(parts) != 4
         or not re.fullmatch(r"r\d+", parts[2])
+        or not selectors.video_run_is_public(asset_uuid=parts[1], run=int(parts[2][1:]))
     ):
         raise Http404
     local = storage.local_path(path)
@@ -96,10 +98,17 @@ def _read_range(path: Path, start: int, length: int):
 
 
 def admin_index(request: HttpRequest) -> TemplateResponse:
+    # Looking at the list also looks for jobs whose worker was lost, so what it shows is
+    # current even when the worker's own watch has not come round yet.
+    services.video_assets_reap_stale()
     search = request.GET.get("q", "").strip()
-    assets = list(selectors.video_assets_for_admin(search=search)[:200])
+    assets = list(selectors.video_assets_for_admin(user=request.user, search=search)[:200])
     rows = [
-        {"asset": asset, "reason": selectors.video_asset_failure_reason(asset=asset)}
+        {
+            "asset": asset,
+            "reason": selectors.video_asset_failure_reason(asset=asset),
+            "notice": selectors.video_asset_notice(asset=asset),
+        }
         for asset in assets
     ]
     return TemplateResponse(
@@ -131,11 +140,23 @@ def admin_upload(request: HttpRequest) -> TemplateResponse:
 
 @require_POST
 def admin_upload_start(request: HttpRequest) -> JsonResponse:
+    not_understood = JsonResponse({"error": _("The request was not understood.")}, status=400)
     try:
         data = json.loads(request.body or b"{}")
-        size = int(data.get("size", 0))
-    except (ValueError, TypeError):
-        return JsonResponse({"error": _("The request was not understood.")}, status=400)
+    except ValueError:
+        return not_understood
+    if not isinstance(data, dict):
+        return JsonResponse(
+            {"error": _("Send the upload's title, file name and size as a JSON object.")},
+            status=400,
+        )
+    size = data.get("size", 0)
+    if isinstance(size, bool) or not isinstance(size, int | str):
+        return not_understood
+    try:
+        size = int(size)
+    except ValueError:
+        return not_understood
     try:
         upload = services.video_upload_start(
             user=request.user,
@@ -145,7 +166,15 @@ def admin_upload_start(request: HttpRequest) -> JsonResponse:
         )
     except services.UploadRefused as exc:
         return JsonResponse({"error": exc.message}, status=400)
+    except services.UploadStorageFull as exc:
+        return _storage_full(exc)
     return JsonResponse(_upload_state(upload), status=201)
+
+
+def _storage_full(exc: services.UploadStorageFull) -> JsonResponse:
+    response = JsonResponse({"error": exc.message}, status=507 if exc.full else 503)
+    response["Retry-After"] = "60"
+    return response
 
 
 def _upload_state(upload: VideoUpload) -> dict:
@@ -184,11 +213,18 @@ def admin_upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
         return JsonResponse({**_upload_state(upload), "offset": exc.expected}, status=409)
     except services.UploadRefused as exc:
         return JsonResponse({"error": exc.message}, status=400)
+    except services.UploadStorageFull as exc:
+        return _storage_full(exc)
     return JsonResponse(_upload_state(upload))
 
 
+def _own_asset(request: HttpRequest, pk: int) -> VideoAsset:
+    """Another school's video answers 404, as if it did not exist."""
+    return get_object_or_404(selectors.video_assets_for_user(user=request.user), pk=pk)
+
+
 def admin_detail(request: HttpRequest, pk: int) -> TemplateResponse:
-    asset = get_object_or_404(VideoAsset, pk=pk)
+    asset = _own_asset(request, pk)
     return TemplateResponse(
         request,
         "media_pipeline/admin/detail.html",
@@ -197,6 +233,7 @@ def admin_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "header_icon": "media",
             "asset": asset,
             "reason": selectors.video_asset_failure_reason(asset=asset),
+            "notice": selectors.video_asset_notice(asset=asset),
             "player_html": _player_html(asset),
             "status_url": reverse("media_pipeline_admin:status"),
         },
@@ -213,23 +250,41 @@ def _player_html(asset: VideoAsset) -> str:
 
 @require_POST
 def admin_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = get_object_or_404(VideoAsset, pk=pk)
+    asset = _own_asset(request, pk)
     services.video_asset_retry(asset_id=asset.pk)
     messages.success(request, _("“%(title)s” will be processed again.") % {"title": asset.title})
     return redirect("media_pipeline_admin:detail", pk=asset.pk)
 
 
 def admin_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    asset = get_object_or_404(VideoAsset, pk=pk)
+    asset = _own_asset(request, pk)
     if request.method == "POST":
-        services.video_asset_delete(asset_id=asset.pk)
+        try:
+            services.video_asset_delete(asset_id=asset.pk)
+        except services.VideoInUse as exc:
+            messages.error(request, _in_use_message(asset, exc.titles))
+            return redirect("media_pipeline_admin:detail", pk=asset.pk)
         messages.success(request, _("“%(title)s” was deleted.") % {"title": asset.title})
         return redirect("media_pipeline_admin:index")
+    used_by = selectors.video_asset_published_usage(asset=asset)
     return TemplateResponse(
         request,
         "media_pipeline/admin/delete.html",
-        {"page_title": _("Delete lesson video"), "header_icon": "bin", "asset": asset},
+        {
+            "page_title": _("Delete lesson video"),
+            "header_icon": "bin",
+            "asset": asset,
+            "used_by": used_by,
+            "in_use_message": _in_use_message(asset, used_by) if used_by else "",
+        },
     )
+
+
+def _in_use_message(asset: VideoAsset, titles: list[str]) -> str:
+    return _(
+        "“%(title)s” is shown by published lessons and cannot be deleted: %(lessons)s. "
+        "Take it out of those lessons first."
+    ) % {"title": asset.title, "lessons": "、".join(f"“{t}”" for t in titles)}
 
 
 def admin_status(request: HttpRequest) -> JsonResponse:
@@ -237,4 +292,6 @@ def admin_status(request: HttpRequest) -> JsonResponse:
         ids = [int(value) for value in request.GET.getlist("id")]
     except ValueError:
         ids = []
-    return JsonResponse({"assets": selectors.video_assets_status(ids=ids)})
+    if ids:
+        services.video_assets_reap_stale()
+    return JsonResponse({"assets": selectors.video_assets_status(user=request.user, ids=ids)})

@@ -2,19 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 
+from . import selectors
 from .models import VideoAsset
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
 
 class VideoAssetPermissionPolicy(BasePermissionPolicy):
-    """Whoever may enter the admin (instructors, administrators) may upload and choose videos.
-
-    Videos are a shared library like Wagtail's images; narrowing it per school can come
-    with a model permission later. Anyone else is refused, whatever groups they are in.
+    """Whoever may enter the admin (instructors, administrators) may upload and choose
+    videos, and only their own school's: ``instances_user_has_any_permission_for`` is
+    narrowed by :func:`selectors.video_assets_for_user`. Anyone else is refused, whatever
+    groups they are in.
     """
 
     def user_has_permission(self, user, action):
@@ -23,10 +25,30 @@ class VideoAssetPermissionPolicy(BasePermissionPolicy):
     def user_has_any_permission(self, user, actions):
         return self.user_has_permission(user, None)
 
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            selectors.video_assets_for_user(user=user).filter(pk=instance.pk).exists()
+        )
+
     def instances_user_has_any_permission_for(self, user, actions):
         if self.user_has_permission(user, None):
-            return VideoAsset.objects.all()
+            return selectors.video_assets_for_user(user=user)
         return VideoAsset.objects.none()
+
+
+class _OwnVideosList:
+    def get_object_list(self):
+        return selectors.video_assets_for_user(user=self.request.user)
+
+
+class _OwnVideoChosen:
+    """Choosing by id (the chooser's last step) is refused for another school's video."""
+
+    def get_object(self, pk):
+        return selectors.video_assets_for_user(user=self.request.user).get(pk=pk)
+
+    def get_objects(self, pks):
+        return selectors.video_assets_for_user(user=self.request.user).filter(pk__in=pks)
 
 
 class VideoAssetChooserViewSet(ChooserViewSet):
@@ -37,6 +59,14 @@ class VideoAssetChooserViewSet(ChooserViewSet):
     edit_item_text = _("Open video")
     form_fields = None
     creation_form_class = None
+    choose_view_class = type("ChooseView", (_OwnVideosList, chooser_views.ChooseView), {})
+    choose_results_view_class = type(
+        "ChooseResultsView", (_OwnVideosList, chooser_views.ChooseResultsView), {}
+    )
+    chosen_view_class = type("ChosenView", (_OwnVideoChosen, chooser_views.ChosenView), {})
+    chosen_multiple_view_class = type(
+        "ChosenMultipleView", (_OwnVideoChosen, chooser_views.ChosenMultipleView), {}
+    )
 
 
 video_asset_chooser_viewset = VideoAssetChooserViewSet(

@@ -52,8 +52,10 @@ def _quiz(question: str, right: str, wrong: str, *, final: bool = False) -> tupl
     )
 
 
-def _video_block(*, key: str, title: str, portrait: bool) -> tuple:
-    asset = demo_video_ensure(key=key, title=title, seconds=90, portrait=portrait)
+def _video_block(*, key: str, title: str, portrait: bool, organisation) -> tuple:
+    asset = demo_video_ensure(
+        key=key, title=title, seconds=90, portrait=portrait, organisation=organisation
+    )
     return ("video", {"video": asset, "captions": None, "chapters": []})
 
 
@@ -108,6 +110,7 @@ def _course(
                                 key=f"{slug}-{number}",
                                 title=lesson_title,
                                 portrait=portrait_first and number == 1,
+                                organisation=school.organisation,
                             )
                         ]
                         if with_videos

@@ -240,6 +240,8 @@ MEDIA_PIPELINE_WORK_DIR = Path(
 MEDIA_PIPELINE_MAX_DURATION_S = env.int("MEDIA_PIPELINE_MAX_DURATION_S", default=4 * 3600)
 MEDIA_PIPELINE_STALL_TIMEOUT_S = env.int("MEDIA_PIPELINE_STALL_TIMEOUT_S", default=60)
 MEDIA_PIPELINE_STALE_AFTER_S = env.int("MEDIA_PIPELINE_STALE_AFTER_S", default=300)
+MEDIA_PIPELINE_LOST_WORKER_GRACE_S = env.int("MEDIA_PIPELINE_LOST_WORKER_GRACE_S", default=15)
+MEDIA_PIPELINE_WATCH_EVERY_S = env.int("MEDIA_PIPELINE_WATCH_EVERY_S", default=60)
 # hls.js for browsers without native HLS: installed from npm by `make setup` when npm exists
 # (never copied into the repository); without it those browsers get the 360p MP4.
 _HLSJS_DIST = BASE_DIR / "var" / "npm" / "node_modules" / "hls.js" / "dist"

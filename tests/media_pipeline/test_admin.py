@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -23,7 +24,8 @@ CHUNK = 64 * 1024
 
 @pytest.fixture
 def instructor_client(client):
-    client.force_login(InstructorFactory())
+    client.instructor = InstructorFactory()
+    client.force_login(client.instructor)
     return client
 
 
@@ -149,7 +151,9 @@ def test_failed_video_shows_its_reason_and_can_be_retried(
     from media_pipeline.services import video_asset_create
 
     with django_capture_on_commit_callbacks(execute=True):
-        asset = video_asset_create(title="broken", source=truncated_src)
+        asset = video_asset_create(
+            title="broken", source=truncated_src, uploaded_by=instructor_client.instructor
+        )
     page = instructor_client.get(reverse("media_pipeline_admin:detail", args=[asset.pk]))
     asset.refresh_from_db()
     assert asset.status == VideoAsset.Status.FAILED
@@ -170,8 +174,12 @@ def test_failed_video_shows_its_reason_and_can_be_retried(
 def test_status_endpoint_reports_progress_for_the_live_bar(instructor_client, small_src):
     from media_pipeline.services import video_asset_create
 
-    asset = video_asset_create(title="t", source=small_src)
-    VideoAsset.objects.filter(pk=asset.pk).update(status="processing", progress=0.42)
+    asset = video_asset_create(
+        title="t", source=small_src, uploaded_by=instructor_client.instructor
+    )
+    VideoAsset.objects.filter(pk=asset.pk).update(
+        status="processing", progress=0.42, worker_id="elsewhere:1:abc", heartbeat_at=timezone.now()
+    )
     data = instructor_client.get(reverse("media_pipeline_admin:status") + f"?id={asset.pk}").json()
     assert data["assets"][0]["percent"] == 42
     assert data["assets"][0]["status"] == "processing"
@@ -183,7 +191,9 @@ def test_delete_removes_every_file(
     from media_pipeline.services import video_asset_create
 
     with django_capture_on_commit_callbacks(execute=True):
-        asset = video_asset_create(title="t", source=small_src)
+        asset = video_asset_create(
+            title="t", source=small_src, uploaded_by=instructor_client.instructor
+        )
     assert (
         instructor_client.get(reverse("media_pipeline_admin:delete", args=[asset.pk])).status_code
         == 200
@@ -196,7 +206,7 @@ def test_delete_removes_every_file(
 def test_chooser_lists_videos_for_instructors(instructor_client, small_src):
     from media_pipeline.services import video_asset_create
 
-    video_asset_create(title="夜间安全", source=small_src)
+    video_asset_create(title="夜间安全", source=small_src, uploaded_by=instructor_client.instructor)
     response = instructor_client.get(reverse("video_asset_chooser:choose"))
     assert response.status_code == 200
     assert "夜间安全" in response.json()["html"]

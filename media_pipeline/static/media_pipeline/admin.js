@@ -33,6 +33,8 @@
           row.querySelector("[data-video-percent]").textContent = asset.status === "processing" ? asset.percent + "%" : "";
           var error = row.querySelector("[data-video-error]");
           if (error) error.textContent = asset.error;
+          var notice = row.querySelector("[data-video-notice]");
+          if (notice) { notice.textContent = asset.notice; notice.hidden = !asset.notice; }
           if (changed && row.hasAttribute("data-reload-on-change")) window.location.reload();
         });
       })
