@@ -28,10 +28,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import logging
-import os
 import secrets
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,7 +37,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-logger = logging.getLogger(__name__)
+from .keyfiles import read_key_file
 
 GENESIS = "0" * 64
 
@@ -95,34 +92,20 @@ def _load_key(configured: str, path: Path, may_create: bool) -> bytes:
         key = configured.strip()
         source = "LEDGER_HMAC_KEY"
     else:
-        if not path.exists():
-            if not may_create:
-                raise ImproperlyConfigured(
-                    f"No ledger key: set LEDGER_HMAC_KEY or create {path} "
-                    f"(at least {MIN_KEY_LENGTH} random characters)."
-                )
-            _create_key_file(path)
-        if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            logger.warning("Ledger key file %s is readable by other users.", path)
-        key = path.read_text(encoding="utf-8").strip()
+        key = read_key_file(
+            path,
+            what="ledger key",
+            may_create=may_create,
+            make=lambda: secrets.token_urlsafe(48),
+            missing=f"No ledger key: set LEDGER_HMAC_KEY or create {path} "
+            f"(at least {MIN_KEY_LENGTH} random characters).",
+        )
         source = str(path)
     if len(key) < MIN_KEY_LENGTH:
         raise ImproperlyConfigured(
             f"{source}: the ledger key must be at least {MIN_KEY_LENGTH} characters."
         )
     return key.encode()
-
-
-def _create_key_file(path: Path) -> None:
-    """O_EXCL so that two processes starting together cannot each write a different key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_urlsafe(48) + "\n")
-    logger.info("Generated a development ledger key in %s.", path)
 
 
 # --- Checking a chain.

@@ -16,9 +16,6 @@ Settings (all optional until the platform issues credentials for real):
 Key ids follow ``{issuer_id}#{publicKeyMultibase}`` (``multikey.verification_method_id``).
 """
 
-import logging
-import os
-import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,8 +34,7 @@ from credits.credentials.multikey import (
     public_key_to_multikey,
     verification_method_id,
 )
-
-logger = logging.getLogger(__name__)
+from credits.keyfiles import read_key_file
 
 
 def _key_file() -> Path:
@@ -58,30 +54,17 @@ def _load(configured: str | None, path: Path, may_create: bool) -> Ed25519Privat
             return private_key_from_multikey(configured.strip())
         except InvalidMultikey as error:
             raise ImproperlyConfigured(f"CREDENTIAL_SIGNING_KEY: {error}") from error
-    if not path.exists():
-        if not may_create:
-            raise ImproperlyConfigured(
-                f"No credential signing key: set CREDENTIAL_SIGNING_KEY or create {path}."
-            )
-        _create_key_file(path)
-    if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        logger.warning("Credential signing key %s is readable by other users.", path)
+    text = read_key_file(
+        path,
+        what="credential signing key",
+        may_create=may_create,
+        make=lambda: private_key_to_multikey(Ed25519PrivateKey.generate()),
+        missing=f"No credential signing key: set CREDENTIAL_SIGNING_KEY or create {path}.",
+    )
     try:
-        return private_key_from_multikey(path.read_text(encoding="ascii").strip())
+        return private_key_from_multikey(text)
     except (InvalidMultikey, UnicodeDecodeError) as error:
         raise ImproperlyConfigured(f"{path} does not hold an Ed25519 Multikey: {error}") from error
-
-
-def _create_key_file(path: Path) -> None:
-    """O_EXCL so that two processes starting together cannot each write a different key."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(private_key_to_multikey(Ed25519PrivateKey.generate()) + "\n")
-    logger.info("Generated a development credential signing key in %s.", path)
 
 
 def signing_key() -> Ed25519PrivateKey:
