@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.media_pipeline.worker_processes import WorkerProcesses
 from tests.support import require_service
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS = os.environ.get("NIGHTSCHOOL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -33,44 +32,22 @@ def redis_up() -> bool:
         return False
 
 
-class Stack:
-    """A database file, a media folder and the environment the child processes share."""
+class Stack(WorkerProcesses):
+    """Celery workers on a queue of their own, and the processes that enqueue."""
 
     def __init__(self, base: Path) -> None:
-        self.base = base
-        self.db = base / "db.sqlite3"
-        self.media = base / "media"
         self.queue = f"nightschool-test-{uuid.uuid4().hex[:8]}"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.media_pipeline.celery_settings",
-            "NIGHTSCHOOL_CELERY_DB": str(self.db),
-            "NIGHTSCHOOL_MEDIA_ROOT": str(self.media),
-            "NIGHTSCHOOL_WORK_DIR": str(base / "work"),
-            "CELERY_BROKER_URL": REDIS,
-            "NIGHTSCHOOL_CELERY_QUEUE": self.queue,
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])
-            ),
-        }
-        self.workers: list[subprocess.Popen] = []
-
-    def manage(self, *args: str, timeout: float = 180) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+        super().__init__(
+            base,
+            settings="tests.media_pipeline.celery_settings",
+            db_variable="NIGHTSCHOOL_CELERY_DB",
+            CELERY_BROKER_URL=REDIS,
+            NIGHTSCHOOL_CELERY_QUEUE=self.queue,
         )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
 
     def start_worker(self, name: str) -> subprocess.Popen:
-        log = open(self.base / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-        worker = subprocess.Popen(
+        worker = self.spawn(
+            name,
             [
                 sys.executable,
                 "-m",
@@ -90,13 +67,7 @@ class Stack:
                 "-l",
                 "INFO",
             ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: we can kill it with its ffmpeg
         )
-        self.workers.append(worker)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if "ready." in (self.base / f"{name}.log").read_text():
@@ -104,10 +75,6 @@ class Stack:
             assert worker.poll() is None, (self.base / f"{name}.log").read_text()[-3000:]
             time.sleep(0.2)
         raise AssertionError("the Celery worker did not start")
-
-    def kill(self, worker: subprocess.Popen) -> None:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
 
     def stop_all(self) -> None:
         for worker in self.workers:
@@ -126,23 +93,6 @@ class Stack:
             "print(a.pk)"
         )
         return int(self.manage("shell", "-c", code).strip().splitlines()[-1])
-
-    def row(self, asset_id: int) -> dict:
-        with sqlite3.connect(self.db, timeout=30) as db:
-            db.row_factory = sqlite3.Row
-            found = db.execute(
-                "select * from media_pipeline_videoasset where id = ?", (asset_id,)
-            ).fetchone()
-        return dict(found)
-
-    def wait_for(self, asset_id: int, check, timeout: float = 120) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            row = self.row(asset_id)
-            if check(row):
-                return row
-            time.sleep(0.25)
-        raise AssertionError(f"timed out; last state {self.row(asset_id)}")
 
     def files(self, asset_uuid: str) -> list[str]:
         folder = self.media / "videos" / asset_uuid.replace("-", "")

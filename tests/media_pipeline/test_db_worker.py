@@ -11,88 +11,37 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.media_pipeline.worker_processes import WorkerProcesses
 
 
-class Workers:
+class Workers(WorkerProcesses):
     def __init__(self, base: Path) -> None:
-        self.base = base
-        self.db = base / "db.sqlite3"
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.media_pipeline.db_worker_settings",
-            "NIGHTSCHOOL_WORKER_DB": str(self.db),
-            "NIGHTSCHOOL_MEDIA_ROOT": str(base / "media"),
-            "NIGHTSCHOOL_WORK_DIR": str(base / "work"),
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])
-            ),
-        }
-        self.running: list[subprocess.Popen] = []
-
-    def manage(self, *args: str, timeout: float = 300) -> str:
-        done = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
+        super().__init__(
+            base,
+            settings="tests.media_pipeline.db_worker_settings",
+            db_variable="NIGHTSCHOOL_WORKER_DB",
         )
-        assert done.returncode == 0, done.stderr[-3000:]
-        return done.stdout
 
     def start(self, name: str) -> subprocess.Popen:
-        log = open(self.base / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: killed with its ffmpeg
+        return self.spawn(
+            name, [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
         )
-        self.running.append(worker)
-        return worker
-
-    def kill(self, worker: subprocess.Popen) -> None:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
 
     def stop_all(self) -> None:
-        for worker in self.running:
+        for worker in self.workers:
             if worker.poll() is None:
                 os.killpg(worker.pid, signal.SIGKILL)
                 worker.wait(timeout=10)
-
-    def row(self, asset_id: int) -> dict:
-        with sqlite3.connect(self.db, timeout=30) as db:
-            db.row_factory = sqlite3.Row
-            found = db.execute(
-                "select * from media_pipeline_videoasset where id = ?", (asset_id,)
-            ).fetchone()
-        return dict(found)
 
     def task_count(self) -> int:
         with sqlite3.connect(self.db, timeout=30) as db:
             return db.execute("select count(*) from django_tasks_database_dbtaskresult").fetchone()[
                 0
             ]
-
-    def wait_for(self, asset_id: int, check, timeout: float = 240) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            row = self.row(asset_id)
-            if check(row):
-                return row
-            time.sleep(0.25)
-        raise AssertionError(f"timed out; last state {self.row(asset_id)}")
 
 
 @pytest.fixture
