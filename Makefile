@@ -47,9 +47,10 @@ run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background wo
 test: $(VENV)/.installed-dev ## Install what the tests need and run them
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-dev ## Check style with ruff
+lint: $(VENV)/.installed-dev ## Check style with ruff, and the apps' layers with import-linter
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev ## Format the code with ruff
 	$(VENV)/bin/ruff check --fix .
