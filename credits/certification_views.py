@@ -4,6 +4,7 @@ import csv
 import io
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from allauth.core.internal import ratelimit as allauth_ratelimit
 
 from lms.accounts.models import User
 from lms.accounts.phones import mask_phone
@@ -248,7 +251,19 @@ def mask_name(name: str) -> str:
 
 
 def verify(request, public_id: str):
-    """What anyone holding the QR code may see: enough to trust it, little about the person."""
+    """What anyone holding the QR code may see: enough to trust it, little about the person.
+
+    Limited per network address (``RATE_LIMIT_VERIFY``), so the page cannot be used to try
+    certificate ids by the thousand; an employer checking a pile of certificates stays within it.
+    """
+    if not allauth_ratelimit.consume(
+        request,
+        app="credits",
+        action="verify",
+        config={"verify": settings.RATE_LIMIT_VERIFY},
+        limit_get=True,
+    ):
+        return render(request, "credits/verify_limited.html", status=429)
     certificate = get_object_or_404(
         Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner"),
         public_id=public_id,

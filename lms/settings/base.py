@@ -199,6 +199,9 @@ ACCOUNT_PHONE_VERIFICATION_TIMEOUT = env.int("LOGIN_CODE_TIMEOUT", default=300)
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
+# The public certificate verification page, per network address (behind the proxy, the
+# client's: TRUSTED_PROXY_COUNT).
+RATE_LIMIT_VERIFY = env("RATE_LIMIT_VERIFY", default="60/m/ip")
 ACCOUNT_RATE_LIMITS = {
     # One code a minute per phone, five an hour; twenty an hour from one network address.
     "request_login_code": env("RATE_LIMIT_CODE_REQUESTS", default="20/h/ip,1/m/key,5/h/key"),

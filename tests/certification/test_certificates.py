@@ -277,3 +277,21 @@ def test_an_older_credential_is_not_published_but_its_holder_still_has_it(
     bundle = zipfile.ZipFile(io.BytesIO(client.get(reverse("certificates:transcript")).content))
     assert f"{certificate.number}.credential.json" in bundle.namelist()
     assert f"{certificate.number}.holder-identity.json" not in bundle.namelist()
+
+
+def test_the_verification_page_is_limited_per_address_and_trying_ids_costs_the_prober(
+    client, certificate, settings
+):
+    settings.RATE_LIMIT_VERIFY = "5/m/ip"
+    prober = {"REMOTE_ADDR": "203.0.113.7"}
+    for n in range(5):  # guesses count too: they are what the limit is for
+        assert client.get(reverse("verify", args=[f"guess-{n}"]), **prober).status_code == 404
+    refused = client.get(reverse("verify", args=[certificate.public_id]), **prober)
+    assert refused.status_code == 429
+    assert "短时间内查验了太多证书" in refused.content.decode()
+    assert not VerificationLog.objects.exists()
+    # An employer at another address is not held up by the prober.
+    employer = client.get(
+        reverse("verify", args=[certificate.public_id]), REMOTE_ADDR="198.51.100.20"
+    )
+    assert employer.status_code == 200 and certificate.number in employer.content.decode()
