@@ -1,6 +1,9 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
+
+from .text import SEARCH_MAX_CHARS, plain_text
 
 PUBLISHING_ACTIONS = ("action-publish", "action-submit")
 
@@ -64,3 +67,27 @@ class LessonPageForm(WagtailAdminPageForm):
         if chosen - allowed:
             self.add_error("body", _("Choose a video of your own school for this lesson."))
         return cleaned
+
+
+class PlainTextField(forms.CharField):
+    """Text from the address as a person could have typed it: control characters (NUL among
+    them) become spaces, cut to ``max_chars``. It never refuses: a filter always answers."""
+
+    def __init__(self, *, max_chars: int, **kwargs) -> None:
+        super().__init__(required=False, strip=False, **kwargs)
+        self.max_chars = max_chars
+
+    def to_python(self, value) -> str:
+        return plain_text(super().to_python(value), max_chars=self.max_chars)
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filters, read from the address."""
+
+    occupation = PlainTextField(max_chars=20)
+    demand = PlainTextField(max_chars=20)
+    q = PlainTextField(max_chars=SEARCH_MAX_CHARS)
+
+    def filters(self) -> dict[str, str]:
+        self.is_valid()  # plain text fields never refuse, so cleaned_data holds every field
+        return dict(self.cleaned_data)

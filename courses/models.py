@@ -13,7 +13,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import lesson_body_blocks
-from .forms import CoursePageForm, LessonPageForm
+from .forms import CatalogueFilterForm, CoursePageForm, LessonPageForm
 
 OCCUPATION_CODE = RegexValidator(
     r"^\d-\d{2}-\d{2}-\d{2}$", _("Use the national code form, e.g. 4-02-07-08.")
@@ -118,10 +118,11 @@ class CatalogueIndexPage(Page):
         verbose_name = _("course catalogue")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalogue_for
+        from .selectors import catalogue_for  # selectors read these models
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(catalogue_for(request=request))
+        filters = CatalogueFilterForm(request.GET).filters()
+        context.update(catalogue_for(user=request.user, **filters))
         return context
 
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -254,17 +253,9 @@ def catalogue_courses(
     return courses
 
 
-SEARCH_MAX_CHARS = 100
 SEARCH_MAX_WORDS = 10
 _WORD = re.compile(r"\w+")
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
-
-
-def plain_text(value: str, *, max_chars: int) -> str:
-    """What a person could have typed: control, format, private-use and unassigned characters
-    (NUL among them, which PostgreSQL refuses in any string) become spaces."""
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
-    return " ".join(text.split())[:max_chars]
 
 
 def search_words(query: str) -> list[str]:
@@ -281,12 +272,12 @@ def search_words(query: str) -> list[str]:
     return (meant or words)[:SEARCH_MAX_WORDS]
 
 
-def catalogue_for(*, request) -> dict:
-    occupation = plain_text(request.GET.get("occupation", ""), max_chars=20)
-    demand = plain_text(request.GET.get("demand", ""), max_chars=20)
-    query = plain_text(request.GET.get("q", ""), max_chars=SEARCH_MAX_CHARS)
+def catalogue_for(*, user, occupation: str = "", demand: str = "", q: str = "") -> dict:
+    """The catalogue's entries for this viewer, filtered (the filters come cleaned from
+    ``courses.forms.CatalogueFilterForm``)."""
+    query = q
     courses = list(catalogue_courses(occupation=occupation, demand=demand, query=query))
-    progress = _progress_for_courses(courses=courses, user=request.user, now=timezone.now())
+    progress = _progress_for_courses(courses=courses, user=user, now=timezone.now())
     return {
         "entries": progress,
         "selected": {"occupation": occupation, "demand": demand, "q": query},

@@ -15,11 +15,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_lecture_plays_and_listen_only_is_remembered(live_server, phone, tmp_path):
+    instructor = InstructorFactory()
     source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲 夜间安全", seconds=10)
-    asset = video_asset_create(title="夜间安全", source=source)  # transcoded inline on commit
+    # Uploaded by the instructor, so the video is their school's; transcoded inline on commit.
+    asset = video_asset_create(title="夜间安全", source=source, uploaded_by=instructor)
     asset.refresh_from_db()
     assert asset.status == VideoAsset.Status.READY, asset.error_message
-    log_in(phone.context, live_server, InstructorFactory())
+    log_in(phone.context, live_server, instructor)
 
     phone.goto(f"{live_server.url}/admin/videos/{asset.pk}/")
     player = phone.locator("[data-nightschool-player]")

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.selectors import plain_text, search_words
+from courses.selectors import search_words
+from courses.text import plain_text
 from tests.courses.conftest import make_course
 
 pytestmark = pytest.mark.django_db
