@@ -98,3 +98,13 @@ def test_demo_loads_twice_without_duplicates_and_its_logins_work(client, sms_out
         for lesson in LessonPage.objects.child_of(course)
     ]
     assert any(open_now) and not all(open_now)
+
+
+def test_every_page_opens_with_a_skip_link_to_its_content(client):
+    for url in ["/", reverse("account_login"), reverse("account_request_login_code")]:
+        page = client.get(url, follow=True).content.decode()
+        body = page[page.index("<body>") :]
+        first_link = re.search(r"<a [^>]*>", body).group(0)
+        assert 'class="skip-link" href="#main"' in first_link, url
+        assert 'id="main"' in page, url
+        assert "跳到正文" in page, url
