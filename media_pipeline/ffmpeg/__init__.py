@@ -1,0 +1,146 @@
+"""Turn an uploaded lesson video into files a courier's cheap phone can play on weak data.
+
+This package is the one place that knows ffmpeg. It is plain Python (no Django) so the
+same code serves the background task and the database-free ``manage.py transcode``.
+
+The work is done in two ffmpeg runs, so a lesson becomes playable long before the
+whole ladder is ready:
+
+1. **Preview**: one decode producing the small progressive MP4 (download and
+   fallback), the listen-only ``audio.m4a``, the poster and the thumbnail sprite.
+2. **Ladder**: one decode feeding every HLS rendition (fMP4, 4 s segments, 2 s
+   closed GOPs, one file per rendition). A single process is markedly faster than
+   one process per rung because the source is decoded and downscaled once.
+
+Then the master playlist is written here from measured segment sizes (ffmpeg's own
+lacks AVERAGE-BANDWIDTH and FRAME-RATE), every output's duration is checked against
+the source (a truncated upload can decode "successfully" into a short lesson), and
+the finished folder is moved into place in one rename, so readers never see half a
+lesson.
+
+One module per step: ``binaries``, ``probing`` (probe and validation), ``ladder``
+(the plan), ``commands``, ``runner`` (progress and the stall rule), ``playlists``,
+``checks`` and ``job`` (the whole run), over ``constants`` and ``errors``. Every name
+that was public here before is imported from this package as before.
+"""
+
+from __future__ import annotations
+
+from .binaries import (
+    find_binaries,
+)
+from .checks import (
+    check_durations,
+)
+from .commands import (
+    build_ladder_command,
+    build_preview_command,
+)
+from .constants import (  # noqa: F401 - public as before
+    AUDIO_BITRATE,
+    AUDIO_CODECS,
+    AUDIO_DOWNLOAD,
+    AUDIO_GROUP,
+    AUDIO_HLS_FILE,
+    AUDIO_PLAYLIST,
+    AUDIO_RATE,
+    DEFAULT_SHORT_SIDE,
+    DURATION_TOLERANCE_RATIO,
+    DURATION_TOLERANCE_S,
+    KEYFRAME_SECONDS,
+    LADDER,
+    LADDER_END,
+    MANIFEST,
+    MANIFEST_VERSION,
+    MASTER_PLAYLIST,
+    MAX_FPS,
+    MAX_FRAME_SIDE,
+    MIN_DURATION_S,
+    MIN_FPS,
+    POSTER,
+    POSTER_CANDIDATES,
+    PREVIEW_SHARE,
+    PROBE_TIMEOUT_S,
+    REFUSED_FORMATS,
+    SEGMENT_SECONDS,
+    THUMB_COLUMNS,
+    THUMB_MAX_COUNT,
+    THUMB_SHORT_SIDE,
+    THUMBS_IMAGE,
+    THUMBS_VTT,
+    X264_PRESET,
+)
+from .errors import (
+    BinariesNotFound,
+    FailureCode,
+    MediaRejected,
+    RejectCode,
+    TranscodeFailed,
+)
+from .job import (
+    TranscodeResult,
+    transcode,
+)
+from .ladder import (
+    Rung,
+    ThumbnailGrid,
+    plan_ladder,
+    plan_thumbnails,
+)
+from .playlists import (
+    PlaylistStats,
+    Variant,
+    measure_playlist,
+    write_master_playlist,
+    write_thumbnails_vtt,
+)
+from .probing import (
+    Probe,
+    probe,
+    validate,
+)
+from .runner import (  # noqa: F401 - public as before
+    WALL_BACKSTOP_FACTOR,
+    default_timeout,
+    is_stalled,
+    process_cpu_seconds,
+    run_ffmpeg,
+)
+
+__all__ = [
+    "AUDIO_DOWNLOAD",
+    "AUDIO_HLS_FILE",
+    "AUDIO_PLAYLIST",
+    "MANIFEST",
+    "MASTER_PLAYLIST",
+    "POSTER",
+    "THUMBS_IMAGE",
+    "THUMBS_VTT",
+    "BinariesNotFound",
+    "FailureCode",
+    "MediaRejected",
+    "PlaylistStats",
+    "Probe",
+    "RejectCode",
+    "Rung",
+    "ThumbnailGrid",
+    "TranscodeFailed",
+    "TranscodeResult",
+    "Variant",
+    "build_ladder_command",
+    "build_preview_command",
+    "check_durations",
+    "default_timeout",
+    "find_binaries",
+    "is_stalled",
+    "measure_playlist",
+    "plan_ladder",
+    "plan_thumbnails",
+    "probe",
+    "process_cpu_seconds",
+    "run_ffmpeg",
+    "transcode",
+    "validate",
+    "write_master_playlist",
+    "write_thumbnails_vtt",
+]

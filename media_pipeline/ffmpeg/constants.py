@@ -1,0 +1,51 @@
+"""Output file names and encoding choices, kept in one place so every step agrees on them."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+# Output layout. Names are part of the contract with storage and the player.
+MASTER_PLAYLIST = "master.m3u8"
+AUDIO_PLAYLIST = "audio.m3u8"
+AUDIO_HLS_FILE = "audio.mp4"
+AUDIO_DOWNLOAD = "audio.m4a"
+POSTER = "poster.jpg"
+THUMBS_IMAGE = "thumbs.jpg"
+THUMBS_VTT = "thumbs.vtt"
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+# Encoding choices; see shared/research/video-pipeline.md for where they come from.
+SEGMENT_SECONDS = 4
+KEYFRAME_SECONDS = 2
+MAX_FPS = Fraction(30)
+MIN_FPS = Fraction(1)
+AUDIO_BITRATE = "48k"
+AUDIO_RATE = 48000
+AUDIO_CODECS = "mp4a.40.2"
+AUDIO_GROUP = "aud"
+X264_PRESET = "veryfast"
+# (short side, CRF, maxrate kb/s, bufsize kb/s): capped CRF keeps slides tiny and
+# caps busy footage at what a weak 3G link can carry.
+LADDER: tuple[tuple[int, int, int, int], ...] = (
+    (240, 28, 200, 400),
+    (360, 27, 400, 800),
+    (540, 26, 800, 1600),
+    (720, 25, 1500, 3000),
+)
+DEFAULT_SHORT_SIDE = 360
+MIN_DURATION_S = 0.5
+REFUSED_FORMATS = frozenset({"hls", "applehttp", "concat", "ffconcat", "tty"})
+MAX_FRAME_SIDE = 4096
+DURATION_TOLERANCE_S = 1.0
+DURATION_TOLERANCE_RATIO = 0.02
+PROBE_TIMEOUT_S = 30.0
+THUMB_SHORT_SIDE = 90
+THUMB_MAX_COUNT = 100
+THUMB_COLUMNS = 10
+POSTER_CANDIDATES = 50
+
+# Progress shares of the two passes: the preview pass decodes once at small size,
+# the ladder pass encodes every rung.
+PREVIEW_SHARE = 0.3
+LADDER_END = 0.98
