@@ -20,9 +20,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 from pydantic import ValidationError, field_validator
 
-from courses.models import LessonPage
+from courses.models import CoursePage, LessonPage
+from courses.selectors import user_may_teach_course
 
-from . import attention, services
+from .study import attention, services
+from .study.errors import ReportRefused
 from .xapi import statements_for_course, statements_for_learner
 
 api = NinjaAPI(
@@ -155,7 +157,7 @@ def limited_body(view):
     return wrapper
 
 
-def _problem(refused: services.ReportRefused):
+def _problem(refused: ReportRefused):
     return Status(refused.status, {"code": refused.code, "message": refused.message})
 
 
@@ -171,7 +173,7 @@ def start_session(request, data: SessionIn):
         )
         # A learner barred by a missed check is given a new one in this page view at once.
         state = attention.attention_request(learner=request.user, session_id=session.pk)
-    except services.ReportRefused as refused:
+    except ReportRefused as refused:
         return _problem(refused)
     return Status(
         201,
@@ -195,7 +197,7 @@ def _report(request, data: ReportIn):
             position=data.position,
             event=data.event,
         )
-    except services.ReportRefused as refused:
+    except ReportRefused as refused:
         return _problem(refused)
     return Status(200, result.__dict__)
 
@@ -226,7 +228,7 @@ def request_attention(request, data: AttentionRequestIn):
         return Status(
             200, attention.attention_request(learner=request.user, session_id=data.session)
         )
-    except services.ReportRefused as refused:
+    except ReportRefused as refused:
         return _problem(refused)
 
 
@@ -238,7 +240,7 @@ def answer_attention(request, check_id: Path[Id], data: AnswerIn):
         passed, state = attention.attention_answer(
             learner=request.user, check_id=check_id, number=data.number
         )
-    except services.ReportRefused as refused:
+    except ReportRefused as refused:
         return _problem(refused)
     return Status(200, {"passed": passed, "attention": state})
 
@@ -266,9 +268,6 @@ def my_statements(request):
 @xapi.get("/courses/{course_id}/statements", response={200: list[dict], 403: Problem})
 def course_statements(request, course_id: Path[Id]):
     """A course's learning records, for its school's instructors and administrators."""
-    from courses.models import CoursePage
-    from courses.selectors import user_may_teach_course
-
     course = get_object_or_404(CoursePage, pk=course_id)
     if not user_may_teach_course(user=request.user, course_id=course.pk):
         return Status(403, {"code": "forbidden", "message": "Not a course you teach."})

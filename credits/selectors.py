@@ -1,4 +1,4 @@
-"""Reads for study time and hours."""
+"""Reads for the "my hours" page, which shows the ledger and the study time behind it."""
 
 import datetime as dt
 
@@ -9,54 +9,10 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage
+from lms.accounts.models import User
 
-from .ledger import check_chain
-from .models import (
-    LearnerBalance,
-    LedgerEntry,
-    LessonProgress,
-    RefusalReason,
-    RefusedTime,
-    StudyClock,
-)
-
-
-def lesson_media_duration(*, lesson: LessonPage) -> float | None:
-    """The length of the lesson's recording as the server measured it, never as a browser says."""
-    for block in lesson.body:
-        if block.block_type == "video":
-            asset = block.value.get("video")
-            if asset is not None and asset.duration:
-                return float(asset.duration)
-    return None
-
-
-def ledger_problems(*, checkpoint=None) -> tuple[int, list]:
-    """Check every learner's chain, one learner's entries at a time (memory stays flat).
-
-    With a ``checkpoint`` (credits.checkpoints.Checkpoint), every learner it signed is checked
-    too, whether or not the database still knows them, and no chain may fall short of it.
-    """
-    balances = {b.learner_id: b for b in LearnerBalance.objects.all()}
-    learners = set(balances) | set(
-        LedgerEntry.objects.values_list("learner_id", flat=True).distinct()
-    )
-    signed = checkpoint.heads if checkpoint is not None else {}
-    learners |= set(signed)
-    problems = []
-    for learner_id in sorted(learners):
-        entries = LedgerEntry.objects.filter(learner_id=learner_id).order_by("seq", "id").iterator()
-        head = signed.get(learner_id)
-        problems.extend(
-            check_chain(
-                learner_id,
-                entries,
-                balances.get(learner_id),
-                checkpoint=head,
-                legacy_seq=None if checkpoint is None else 0,
-            )
-        )
-    return len(learners), problems
+from .ledger.models import LearnerBalance, LedgerEntry
+from .study.models import LessonProgress, RefusalReason, RefusedTime, StudyClock
 
 
 def minutes_as_class_hours(minutes: int) -> str:
@@ -68,7 +24,7 @@ def _course_of(lesson: LessonPage, courses: dict[str, CoursePage]) -> CoursePage
     return courses.get(lesson.path[: -Page.steplen])
 
 
-def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
+def learner_hours(*, learner: User, now: dt.datetime | None = None) -> dict:
     """Everything the "my hours" page shows, in a fixed number of queries."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -145,7 +101,7 @@ def learner_hours(*, learner, now: dt.datetime | None = None) -> dict:
     }
 
 
-def learner_hours_summary(*, learner) -> dict:
+def learner_hours_summary(*, learner: User) -> dict:
     balance = LearnerBalance.objects.filter(learner=learner).first()
     minutes = balance.total_minutes if balance else 0
     return {"minutes": minutes, "hours": minutes_as_class_hours(minutes)}

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from . import checkpoints
+from .ledger import checkpoints
 
 
 @task()

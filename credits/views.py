@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from .ledger.services import attendance_bank_closed
 from .selectors import learner_hours
-from .services import attendance_bank_closed
 from .xapi import statements_for_learner
 
 

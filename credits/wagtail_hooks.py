@@ -6,27 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
 
 from lms.accounts.models import User
 from lms.accounts.phones import normalize_phone
 
-from . import services
-from .models import CertificationProgramme
-
-
-class CertificationProgrammeViewSet(SnippetViewSet):
-    model = CertificationProgramme
-    icon = "success"
-    menu_label = _("Certification programmes")
-    add_to_admin_menu = True
-    menu_order = 320
-    list_display = ["name_zh", "issuer", "class_hours_required", "active"]
-    list_filter = ["issuer", "active"]
-
-
-register_snippet(CertificationProgrammeViewSet)
+from .ledger.services import ledger_adjust
 
 
 class AdjustHoursForm(forms.Form):
@@ -69,7 +53,7 @@ def adjust_hours(request):
     entry = None
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.ledger_adjust(
+            entry = ledger_adjust(
                 learner=form.cleaned_data["phone"],
                 minutes=form.cleaned_data["minutes"],
                 reason=form.cleaned_data["reason"],

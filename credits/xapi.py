@@ -8,7 +8,10 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from .models import LedgerEntry, LessonProgress, ProgressReport
+from courses.models import CoursePage, LessonPage
+from lms.accounts.models import User
+
+from .models import LedgerEntry, LessonProgress, ProgressReport, WatchSession
 
 NAMESPACE = uuid.UUID("6f0f3c4e-2a4b-5c1e-9d57-0b9a1e5f4a10")
 VIDEO = "https://w3id.org/xapi/video"
@@ -58,7 +61,9 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-def statements_for_learner(*, learner, base_url: str, lesson_ids=None) -> list[dict]:
+def statements_for_learner(
+    *, learner: User, base_url: str, lesson_ids: Iterable[int] | None = None
+) -> list[dict]:
     """Every watch report and every completed lesson of one learner, oldest first; only of
     the given lessons when ``lesson_ids`` is given (a course's export)."""
     actor = _actor(learner, base_url)
@@ -147,20 +152,14 @@ def statements_for_learner(*, learner, base_url: str, lesson_ids=None) -> list[d
     return statements
 
 
-def statements_for_course(*, course, base_url: str) -> list[dict]:
+def statements_for_course(*, course: CoursePage, base_url: str) -> list[dict]:
     """The learning records of everyone who studied a course's lessons."""
-    from courses.models import LessonPage
-
-    from .models import WatchSession
-
     lesson_ids = list(LessonPage.objects.child_of(course).values_list("pk", flat=True))
     learner_ids = (
         WatchSession.objects.filter(lesson_id__in=lesson_ids)
         .values_list("learner_id", flat=True)
         .distinct()
     )
-    from lms.accounts.models import User
-
     statements: list[dict] = []
     for learner in User.objects.filter(pk__in=learner_ids).order_by("pk"):
         statements.extend(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from courses.demo.content import load_demo_courses
 from courses.services import enrolment_join
-from credits.demo import load_demo_programmes
+from credits.certification.demo import load_demo_programmes
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_get_or_create, user_create
 

@@ -6,8 +6,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from credits import certification_urls, certification_views
 from credits.api import api as study_api
+from credits.certification import urls as certification_urls
+from credits.certification import views as certification_views
 
 from . import views
 from .accounts import views as account_views

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST
 from courses.models import Attendance, ClassroomSession, LessonPage
 from courses.selectors import learner_tonight, lesson_view
 from courses.services import attendance_check_out, quiz_submit
+from credits.ledger.services import ledger_credit_assessment, ledger_credit_attendance
 from credits.selectors import learner_hours_summary
-from credits.services import ledger_credit_assessment, ledger_credit_attendance
 
 
 def home(request):

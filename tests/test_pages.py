@@ -57,7 +57,7 @@ def test_every_page_offers_the_language_switch_without_javascript(client):
 def test_demo_loads_twice_without_duplicates_and_its_logins_work(client, sms_outbox):
     call_command("load_demo", "--without-videos", verbosity=0)
     from courses.models import CoursePage, LessonPage
-    from credits.models import CertificationProgramme
+    from credits.certification.models import CertificationProgramme
 
     def counts():
         return [

@@ -123,6 +123,7 @@ LEARNER_TEMPLATES = [
     *(ROOT / "lms" / "templates").rglob("*.html"),
     *(ROOT / "courses" / "templates").rglob("*.html"),
     *(ROOT / "credits" / "templates").rglob("*.html"),
+    *(ROOT / "credits" / "certification" / "templates").rglob("*.html"),
     *(ROOT / "media_pipeline" / "templates" / "media_pipeline" / "blocks").rglob("*.html"),
 ]
 

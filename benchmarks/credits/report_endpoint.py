@@ -417,7 +417,7 @@ def ledger_build(count: int, learners: int) -> tuple[int, float]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from credits.ledger import GENESIS, entry_content, entry_hash
+    from credits.ledger.chain import GENESIS, entry_content, entry_hash
     from credits.models import LearnerBalance, LedgerEntry
 
     began = time.perf_counter()

@@ -82,7 +82,7 @@ def world(lessons: int):
 def give_history(learner, lessons, history: int, start: dt.datetime) -> int:
     """Months of study: thousands of earlier reports spread over the course's lessons, each
     lesson's watch history broken into pieces (seeking about). Returns pieces per lesson."""
-    from credits import services
+    from credits.study import services
 
     sessions = {
         lesson.pk: services.study_session_start(learner=learner, lesson=lesson, now=start)[0]
@@ -103,7 +103,7 @@ def give_history(learner, lessons, history: int, start: dt.datetime) -> int:
 
 
 def time_reports(learner, lesson, count: int, start: dt.datetime) -> tuple[float, int]:
-    from credits import services
+    from credits.study import services
 
     session, _ = services.study_session_start(learner=learner, lesson=lesson, now=start)
     tracemalloc.start()

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "lms",
     "courses",
     "credits",
+    "credits.certification",
     "media_pipeline",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -396,9 +397,9 @@ CREDENTIAL_KEY_FILE = Path(
 )
 # The https origin credentials name as theirs; ids must not change once issued.
 CREDENTIAL_BASE_URL = env("CREDENTIAL_BASE_URL", default=WAGTAILADMIN_BASE_URL)
-CREDENTIAL_STATUS_LIST_RESOLVER = "credits.certificates.resolve_status_list"
+CREDENTIAL_STATUS_LIST_RESOLVER = "credits.certification.certificates.resolve_status_list"
 
-# --- The class-hour ledger (credits.ledger, credits.checkpoints).
+# --- The class-hour ledger (credits.ledger: chain.py, checkpoints.py).
 # The HMAC key every ledger entry is hashed with. It must never be stored in the database:
 # it is what stops whoever holds the database from writing entries that verify. Without it a
 # key file is used, made on first use only in development (DEBUG); lms.settings.production

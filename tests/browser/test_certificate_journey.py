@@ -3,7 +3,7 @@ and the QR code on it opens the public verification page."""
 
 import pytest
 
-from credits.models import CertificationProgramme
+from credits.certification.models import CertificationProgramme
 from lms.accounts.models import Organisation
 from tests.browser.conftest import log_in, screenshot
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
@@ -22,7 +22,7 @@ def qr_url_in(pdf: bytes) -> str:
 
 
 def test_apply_approve_download_and_verify(live_server, phone, browser):
-    from credits import services
+    from credits.ledger import services
 
     evaluator = OrganisationFactory(name="市职业技能鉴定中心", kind=Organisation.Kind.EVALUATION)
     CertificationProgramme.objects.create(

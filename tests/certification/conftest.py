@@ -1,7 +1,7 @@
 import pytest
 
-from credits import services
-from credits.models import CertificationProgramme
+from credits.certification.models import CertificationProgramme
+from credits.ledger import services
 from lms.accounts.models import Organisation
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 import pytest
 
-from credits import services
-from credits.eligibility import programme_eligibility
-from credits.models import Application, Certificate, ReviewEvent
+from credits.certification import services
+from credits.certification.eligibility import programme_eligibility
+from credits.certification.models import Application, Certificate, ReviewEvent
 from tests.certification.conftest import bank
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
 
@@ -182,7 +182,7 @@ def test_review_page_takes_the_same_queries_for_5000_entries(client, programme, 
         bank(learner, admin, 30)
         first = LedgerEntry.objects.get(learner=learner)
         # Entries are built in bulk, chained exactly as ledger_append would chain them.
-        from credits.ledger import entry_content, entry_hash
+        from credits.ledger.chain import entry_content, entry_hash
 
         prev, rows = first.hash, []
         for seq in range(2, n + 1):

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 import pytest
 
-from credits import services
-from credits.certificates import resolve_status_list
-from credits.credentials.keys import resolve_platform_key
-from credits.credentials.verification import verify_credential
-from credits.models import Certificate, VerificationLog
+from credits.certification import services
+from credits.certification.certificates import resolve_status_list
+from credits.certification.credentials.keys import resolve_platform_key
+from credits.certification.credentials.verification import verify_credential
+from credits.certification.models import Certificate, VerificationLog
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -224,9 +224,9 @@ def test_only_the_holder_receives_the_salt_that_proves_the_name(client, certific
 @pytest.fixture
 def issued_before_subject_privacy(certificate):
     """A credential as issued before: the learner's URL and name hashed, salts published."""
-    from credits.credentials import keys
-    from credits.credentials.builder import hashed_identity
-    from credits.credentials.signing import sign_credential
+    from credits.certification.credentials import keys
+    from credits.certification.credentials.builder import hashed_identity
+    from credits.certification.credentials.signing import sign_credential
 
     document = copy.deepcopy(certificate.credential)
     document.pop("proof")

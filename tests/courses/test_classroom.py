@@ -318,7 +318,7 @@ def test_only_the_schools_instructors_see_the_qr_screen(client, session, instruc
 
 
 def _bank(learner):
-    from credits.services import attendance_bank_closed
+    from credits.ledger.services import attendance_bank_closed
 
     attendance_bank_closed(learner=learner, now=timezone.now() + dt.timedelta(days=1))
     from credits.models import LedgerEntry

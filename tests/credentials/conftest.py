@@ -11,19 +11,19 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from credits.credentials.builder import (
+from credits.certification.credentials.builder import (
     AchievementDefinition,
     build_achievement_credential,
     issuer_url,
     status_list_url,
 )
-from credits.credentials.multikey import (
+from credits.certification.credentials.multikey import (
     public_key_bytes_from_multikey,
     public_key_to_multikey,
     verification_method_id,
 )
-from credits.credentials.signing import sign_credential
-from credits.credentials.status_list import build_status_list_credential
+from credits.certification.credentials.signing import sign_credential
+from credits.certification.credentials.status_list import build_status_list_credential
 
 VECTORS = Path(__file__).resolve().parent / "vectors"
 BASE = "https://nightschool.example"

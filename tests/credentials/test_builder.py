@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft201909Validator
 from pyld import jsonld
 
-from credits.credentials.builder import class_hours_text, hashed_identity
-from credits.credentials.jsonld import document_loader, undefined_terms
-from credits.credentials.signing import canonical_nquads
-from credits.credentials.verification import SCHEMA_PATH, verify_credential
+from credits.certification.credentials.builder import class_hours_text, hashed_identity
+from credits.certification.credentials.jsonld import document_loader, undefined_terms
+from credits.certification.credentials.signing import canonical_nquads
+from credits.certification.credentials.verification import SCHEMA_PATH, verify_credential
 from tests.credentials.conftest import NOW, STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
@@ -139,7 +139,7 @@ def test_the_subject_can_be_named_by_an_opaque_id_alone():
 
 
 def test_a_credential_that_publishes_its_salt_is_recognised():
-    from credits.credentials.builder import publishes_identity_salt
+    from credits.certification.credentials.builder import publishes_identity_salt
 
     old = build_certificate()
     old["credentialSubject"]["identifier"][1]["salt"] = "5f0c1d2e"

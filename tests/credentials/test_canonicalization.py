@@ -8,9 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from pyld import jsonld
 
-from credits.credentials import verification
-from credits.credentials.signing import SigningError, canonical_nquads, sign_credential
-from credits.credentials.verification import verify_proof
+from credits.certification.credentials import verification
+from credits.certification.credentials.signing import (
+    SigningError,
+    canonical_nquads,
+    sign_credential,
+)
+from credits.certification.credentials.verification import verify_proof
 from tests.credentials.conftest import Issuer
 
 EVERY_SPECIAL = 'a\x00\x01\x07\x08\t\n\x0b\x0c\r\x0e\x1f"\\\x7fé😀'

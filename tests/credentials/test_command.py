@@ -6,7 +6,7 @@ from io import StringIO
 
 import pytest
 
-from credits.credentials.multikey import public_key_to_multikey
+from credits.certification.credentials.multikey import public_key_to_multikey
 from tests.credentials.conftest import STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
 
 YESTERDAY = datetime.now(UTC) - timedelta(days=1)
@@ -93,9 +93,9 @@ def test_without_a_status_list_a_credential_with_status_fails_closed(
 
 
 def test_platform_key_is_used_when_no_key_is_given(django_settings, tmp_path):
-    from credits.credentials import keys
-    from credits.credentials.builder import issuer_url
-    from credits.credentials.signing import sign_credential
+    from credits.certification.credentials import keys
+    from credits.certification.credentials.builder import issuer_url
+    from credits.certification.credentials.signing import sign_credential
     from tests.credentials.conftest import SIGNED_AT
 
     django_settings.DEBUG = True

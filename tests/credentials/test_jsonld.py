@@ -4,14 +4,14 @@ since JSON-LD silently drops the rest and the signature never sees them."""
 import pytest
 from pyld import jsonld
 
-from credits.credentials.jsonld import (
+from credits.certification.credentials.jsonld import (
     ContextNotAllowed,
     allowed_context_urls,
     document_loader,
     undefined_terms,
 )
-from credits.credentials.signing import SigningError
-from credits.credentials.verification import verify_credential, verify_proof
+from credits.certification.credentials.signing import SigningError
+from credits.certification.credentials.verification import verify_credential, verify_proof
 from tests.credentials.conftest import Issuer
 
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -6,8 +6,8 @@ import stat
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from credits.credentials import keys
-from credits.credentials.multikey import (
+from credits.certification.credentials import keys
+from credits.certification.credentials.multikey import (
     private_key_to_multikey,
     public_key_bytes_from_multikey,
     public_key_to_multikey,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from credits.credentials.status_list import (
+from credits.certification.credentials.status_list import (
     MIN_BITS,
     build_status_list_credential,
     encode_bitstring,

@@ -4,12 +4,12 @@ the verifier must accept them."""
 import copy
 from datetime import datetime
 
-from credits.credentials.multikey import (
+from credits.certification.credentials.multikey import (
     private_key_from_multikey,
     public_key_bytes_from_multikey,
 )
-from credits.credentials.signing import sign_credential
-from credits.credentials.verification import verify_credential, verify_proof
+from credits.certification.credentials.signing import sign_credential
+from credits.certification.credentials.verification import verify_credential, verify_proof
 from tests.credentials.conftest import load_vector
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from credits.credentials import signing, verification
-from credits.credentials.builder import issuer_url
-from credits.credentials.verification import verify_credential, verify_proof
+from credits.certification.credentials import signing, verification
+from credits.certification.credentials.builder import issuer_url
+from credits.certification.credentials.verification import verify_credential, verify_proof
 from tests.credentials.conftest import (
     NOW,
     STATUS_INDEX,

@@ -9,8 +9,8 @@ import pytest
 
 from courses import services as course_services
 from courses.models import Occupation
+from credits.ledger.selectors import ledger_problems
 from credits.models import LearnerBalance, LedgerEntry
-from credits.selectors import ledger_problems
 from tests.courses.conftest import lessons_of, make_course, make_school
 from tests.factories import UserFactory
 

@@ -8,13 +8,13 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from credits.certificate_pdf import (
+from credits.certification.certificate_pdf import (
     MISSING_GLYPH,
     CertificateContent,
     render_certificate_pdf,
     unsupported_characters,
 )
-from credits.transcript_pdf import TranscriptRow, render_transcript_pdf
+from credits.certification.transcript_pdf import TranscriptRow, render_transcript_pdf
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -111,7 +111,7 @@ def test_extension_a_name_is_drawn_from_the_embedded_font():
 
 
 def test_name_beyond_the_font_renders_with_a_marked_gap_and_a_warning(caplog):
-    caplog.set_level(logging.WARNING, logger="credits.certificate_pdf")
+    caplog.set_level(logging.WARNING, logger="credits.certification.certificate_pdf")
 
     pdf = render_certificate_pdf(dataclasses.replace(CONTENT, learner_name="王𠮷"))
 

@@ -270,7 +270,7 @@ def test_every_check_answer_and_miss_is_kept(script, learner, lesson, checked):
 
 
 def test_the_hours_page_and_the_evidence_say_why_credit_is_paused(script, learner, lesson, checked):
-    from credits.review import attention_summary
+    from credits.certification.review import attention_summary
 
     session, body = a_check_appears(script, learner, lesson)
     assert "学时暂停计入" not in script.get("/hours/").content.decode()

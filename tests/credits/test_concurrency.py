@@ -8,9 +8,9 @@ from django.db import connection, connections
 
 import pytest
 
-from credits import services
+from credits.ledger.selectors import ledger_problems
 from credits.models import LedgerEntry, LessonProgress
-from credits.selectors import ledger_problems
+from credits.study import services
 from tests.credits.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

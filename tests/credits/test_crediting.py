@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credits.crediting import ReportFacts, decide
+from credits.study.crediting import ReportFacts, decide
 
 seconds = st.floats(0, 5000, allow_nan=False)
 

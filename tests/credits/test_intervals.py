@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credits import intervals as iv
+from credits.study import intervals as iv
 
 spans = st.lists(
     st.tuples(st.floats(-100, 1000, allow_nan=False), st.floats(-100, 1000, allow_nan=False)),

@@ -10,7 +10,7 @@ from django.utils import timezone
 import pytest
 
 from courses.models import Attendance, ClassroomSession, Cycle
-from credits import services
+from credits.ledger import services
 from credits.models import LearnerBalance, LedgerEntry
 from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory

@@ -11,8 +11,8 @@ from django.db import connection
 
 import pytest
 
-from credits import services
-from credits.ledger import entry_content, entry_hash
+from credits.ledger import services
+from credits.ledger.chain import entry_content, entry_hash
 from credits.models import LearnerBalance, LedgerEntry
 from tests.factories import UserFactory
 from tests.support import require_postgres

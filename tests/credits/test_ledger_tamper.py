@@ -14,8 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 import pytest
 
-from credits import checkpoints, ledger, services
-from credits.ledger import GENESIS, PLAIN_SHA256, entry_content, entry_hash
+from credits.ledger import chain, checkpoints, services
+from credits.ledger.chain import GENESIS, PLAIN_SHA256, entry_content, entry_hash
 from credits.models import LearnerBalance, LedgerEntry
 from tests.factories import UserFactory
 from tests.support import require_postgres
@@ -127,7 +127,7 @@ def test_honest_history_verifies_intact_against_its_checkpoint(admin, capsys):
 def test_new_entries_are_keyed_so_they_depend_on_the_key(admin, capsys, settings):
     learner = UserFactory()
     entry = bank(learner, admin, 30)[0]
-    assert entry.hash_version == ledger.HMAC_SHA256
+    assert entry.hash_version == chain.HMAC_SHA256
     assert entry.hash != entry_hash(entry_content(entry), GENESIS, PLAIN_SHA256)
     settings.LEDGER_HMAC_KEY = "another-key-of-sufficient-length-0123456789"
     intact, output = verify(capsys)
@@ -138,7 +138,7 @@ def test_new_entries_are_keyed_so_they_depend_on_the_key(admin, capsys, settings
 # --- (a) Forged hours with a correctly computed plain SHA-256 hash.
 
 
-@pytest.mark.parametrize("version", [PLAIN_SHA256, ledger.HMAC_SHA256])
+@pytest.mark.parametrize("version", [PLAIN_SHA256, chain.HMAC_SHA256])
 def test_forged_entry_with_a_plain_hash_is_caught(admin, capsys, version):
     learner = UserFactory()
     bank(learner, admin, 30, 45)
@@ -415,10 +415,10 @@ def test_the_development_key_file_is_made_once_and_kept_private(settings, tmp_pa
     settings.DEBUG = True
     settings.LEDGER_HMAC_KEY = ""
     settings.LEDGER_HMAC_KEY_FILE = tmp_path / "var" / "ledger-hmac-key"
-    key = ledger.ledger_key()
-    assert len(key) >= ledger.MIN_KEY_LENGTH
+    key = chain.ledger_key()
+    assert len(key) >= chain.MIN_KEY_LENGTH
     assert settings.LEDGER_HMAC_KEY_FILE.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO) == 0
-    assert ledger._load_key("", settings.LEDGER_HMAC_KEY_FILE, True) == key
+    assert chain._load_key("", settings.LEDGER_HMAC_KEY_FILE, True) == key
 
 
 def test_outside_development_a_missing_or_short_key_is_an_error(settings, tmp_path):
@@ -426,11 +426,11 @@ def test_outside_development_a_missing_or_short_key_is_an_error(settings, tmp_pa
     settings.LEDGER_HMAC_KEY = ""
     settings.LEDGER_HMAC_KEY_FILE = tmp_path / "missing"
     with pytest.raises(ImproperlyConfigured, match="set LEDGER_HMAC_KEY"):
-        ledger.ledger_key()
+        chain.ledger_key()
     assert not settings.LEDGER_HMAC_KEY_FILE.exists()
     settings.LEDGER_HMAC_KEY = "short"
     with pytest.raises(ImproperlyConfigured, match="at least 32 characters"):
-        ledger.ledger_key()
+        chain.ledger_key()
 
 
 def test_production_settings_require_the_ledger_key(settings):

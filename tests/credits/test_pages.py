@@ -9,8 +9,8 @@ import pytest
 
 from courses.models import Attendance, ClassroomSession, Cycle
 from courses.services import attendance_check_in, attendance_confirm, enrolment_join
-from credits import services
 from credits.models import LedgerEntry
+from credits.study import services
 from tests.courses.conftest import lessons_of
 from tests.credits.conftest import at
 from tests.factories import InstructorFactory, UserFactory

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from credits import services
 from credits.models import LedgerEntry, LessonProgress, ProgressReport, RefusedTime
+from credits.study import services
 from tests.credits.conftest import T0, at
 from tests.factories import UserFactory
 
@@ -232,7 +232,7 @@ def with_checks(course):
 def test_a_check_falls_due_and_a_missed_one_stops_credit_until_the_next_is_passed(
     learner, lesson, video_course
 ):
-    from credits import attention
+    from credits.study import attention
 
     with_checks(video_course)
     s = start(learner, lesson)
@@ -260,7 +260,7 @@ def test_a_check_falls_due_and_a_missed_one_stops_credit_until_the_next_is_passe
 def test_wrong_answer_fails_the_check_and_the_next_comes_only_after_a_pause(
     learner, lesson, video_course, settings
 ):
-    from credits import attention
+    from credits.study import attention
 
     settings.STUDY_ATTENTION_RETRY_SECONDS = 20
     with_checks(video_course)
@@ -303,7 +303,7 @@ def test_checks_are_scheduled_per_learner_across_short_lessons(learner, video_co
         result = report(learner, s, 1, [(0, 60)], t0 + 60, rng=Mean())
         asked.append(bool(result.attention))
         if result.attention:
-            from credits import attention
+            from credits.study import attention
 
             attention.attention_answer(
                 learner=learner, check_id=result.attention["id"], number=300, now=at(t0 + 65)

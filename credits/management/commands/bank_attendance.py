@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from credits.services import attendance_bank_closed
+from credits.ledger.services import attendance_bank_closed
 
 
 class Command(BaseCommand):

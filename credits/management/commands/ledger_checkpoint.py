@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from credits.checkpoints import LedgerNotIntact, ledger_checkpoint_write
+from credits.ledger.checkpoints import LedgerNotIntact, ledger_checkpoint_write
 
 
 class Command(BaseCommand):

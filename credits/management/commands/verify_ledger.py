@@ -2,7 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from credits.checkpoints import CheckpointInvalid, checkpoint_latest, checkpoint_load, ledger_verify
+from credits.ledger.checkpoints import (
+    CheckpointInvalid,
+    checkpoint_latest,
+    checkpoint_load,
+    ledger_verify,
+)
 
 
 class Command(BaseCommand):

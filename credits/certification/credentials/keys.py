@@ -25,8 +25,9 @@ from django.core.exceptions import ImproperlyConfigured
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from credits.credentials.multikey import (
+from credits.certification.credentials.multikey import (
     InvalidMultikey,
     private_key_from_multikey,
     private_key_to_multikey,
@@ -34,7 +35,7 @@ from credits.credentials.multikey import (
     public_key_to_multikey,
     verification_method_id,
 )
-from credits.keyfiles import read_key_file
+from credits.ledger.keyfiles import read_key_file
 
 
 def _key_file() -> Path:
@@ -101,12 +102,6 @@ def holder_salt(public_id: str) -> str:
     as its credentials must verify, and so is every salt. HKDF with its own ``info`` keeps
     it independent of the signatures. The holder gets it privately (their own download) and
     gives it, with their name, to whoever they want to prove the certificate is theirs."""
-    from cryptography.hazmat.primitives.serialization import (
-        Encoding,
-        NoEncryption,
-        PrivateFormat,
-    )
-
     secret = signing_key().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     derived = HKDF(
         algorithm=hashes.SHA256(),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import certification_views as views
+from . import views
 
 learner_urls = (
     [

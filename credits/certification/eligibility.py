@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonCompletion, LessonPage, QuizAttempt
+from credits.ledger.models import LedgerEntry
+from lms.accounts.models import User
 
-from .models import Application, Certificate, CertificationProgramme, LedgerEntry
+from .models import Application, Certificate, CertificationProgramme
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -82,7 +84,7 @@ class _LearnerFacts:
     certificates: dict[int, Certificate]
 
 
-def _facts(*, learner, programmes: list[CertificationProgramme]) -> _LearnerFacts:
+def _facts(*, learner: User, programmes: list[CertificationProgramme]) -> _LearnerFacts:
     entries = list(
         LedgerEntry.objects.filter(learner=learner).select_related("lesson").order_by("seq")
     )
@@ -134,7 +136,9 @@ def _facts(*, learner, programmes: list[CertificationProgramme]) -> _LearnerFact
     )
 
 
-def _evaluate(programme: CertificationProgramme, facts: _LearnerFacts, now) -> Eligibility:
+def _evaluate(
+    programme: CertificationProgramme, facts: _LearnerFacts, now: dt.datetime
+) -> Eligibility:
     per_hour = programme.minutes_per_class_hour
     since = months_before(now, programme.window_months)
     counted = [e for e in facts.entries if e.created_at >= since]
@@ -205,13 +209,13 @@ def _evaluate(programme: CertificationProgramme, facts: _LearnerFacts, now) -> E
 
 
 def programme_eligibility(
-    *, learner, programme: CertificationProgramme, now: dt.datetime | None = None
+    *, learner: User, programme: CertificationProgramme, now: dt.datetime | None = None
 ) -> Eligibility:
     facts = _facts(learner=learner, programmes=[programme])
     return _evaluate(programme, facts, now or timezone.now())
 
 
-def learner_programmes(*, learner, now: dt.datetime | None = None) -> list[Eligibility]:
+def learner_programmes(*, learner: User, now: dt.datetime | None = None) -> list[Eligibility]:
     """Every open programme with the learner's progress toward it, nearest first."""
     programmes = list(
         CertificationProgramme.objects.filter(active=True)

@@ -33,7 +33,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from jsonschema import Draft201909Validator
 from pyld import jsonld
 
-from credits.credentials.jsonld import allowed_context_urls, document_loader, refused_context
+from credits.certification.credentials.jsonld import (
+    allowed_context_urls,
+    document_loader,
+    refused_context,
+)
 
 KeyResolver = Callable[[str], bytes | None]
 StatusListResolver = Callable[[str], dict[str, Any] | None]

@@ -15,7 +15,7 @@ import pyoxigraph
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyld import jsonld
 
-from credits.credentials.jsonld import document_loader, undefined_terms
+from credits.certification.credentials.jsonld import document_loader, undefined_terms
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
 

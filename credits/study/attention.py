@@ -112,7 +112,9 @@ def issue(*, clock: StudyClock, session_id: uuid.UUID, now: dt.datetime, rng: Rn
     clock.attention_due_at = check.due_at
 
 
-def count_study(*, clock: StudyClock, credited: float, session_id, now, rng: Rng) -> None:
+def count_study(
+    *, clock: StudyClock, credited: float, session_id: uuid.UUID, now: dt.datetime, rng: Rng
+) -> None:
     """Count credited study in a course that asks checks; put a check when one falls due."""
     if clock.attention_after is None:
         clock.attention_after = next_gap(rng)

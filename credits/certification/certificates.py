@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from lms.accounts.models import Organisation
+
 from .credentials import keys
 from .credentials.builder import (
     AchievementDefinition,
@@ -131,7 +133,7 @@ def credential_is_public(*, certificate: Certificate) -> bool:
     return not publishes_identity_salt(certificate.credential or {})
 
 
-def issuer_profile(*, org) -> dict:
+def issuer_profile(*, org: Organisation) -> dict:
     """The issuer's public profile, with the key that verifies its credentials."""
     issuer = issuer_url(keys.base_url(), org.pk)
     public = keys.public_multikey()

@@ -2,13 +2,15 @@
 
 import csv
 import io
+import json
+import zipfile
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +18,17 @@ from django.views.decorators.http import require_POST
 
 from allauth.core.internal import ratelimit as allauth_ratelimit
 
-from lms.accounts.models import User
+from credits.ledger.services import attendance_bank_closed
+from lms.accounts.models import Organisation, User
 from lms.accounts.phones import mask_phone
 
 from . import services
+from .certificates import (
+    credential_is_public,
+    holder_identity,
+    status_list_credential,
+)
+from .certificates import issuer_profile as profile
 from .eligibility import learner_programmes
 from .models import Application, Certificate, CertificationProgramme, VerificationLog
 from .review import (
@@ -52,7 +61,7 @@ def _error(request, exc: Exception) -> None:
 
 @login_required
 def my_certificates(request):
-    services.attendance_bank_closed(learner=request.user)  # hours counted include ended classes
+    attendance_bank_closed(learner=request.user)  # hours counted include ended classes
     return render(
         request,
         "credits/certificates.html",
@@ -221,7 +230,7 @@ def roster(request, fmt: str):
         writer.writerows(rows)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # loaded by the spreadsheet export only: it is large
 
         book = Workbook()
         sheet = book.active
@@ -303,6 +312,7 @@ def _may_see_certificate(user, certificate: Certificate) -> bool:
 
 
 def _certificate_content(request, certificate: Certificate):
+    # The PDF modules bring fpdf and fontTools: loaded by the downloads that draw PDFs only.
     from .certificate_pdf import CertificateContent
 
     programme = certificate.programme
@@ -326,7 +336,7 @@ def _certificate_content(request, certificate: Certificate):
 
 @login_required
 def certificate_pdf(request, public_id: str):
-    from .certificate_pdf import render_certificate_pdf
+    from .certificate_pdf import render_certificate_pdf  # see _certificate_content
 
     certificate = get_object_or_404(
         Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner"),
@@ -346,11 +356,7 @@ def certificate_pdf(request, public_id: str):
 def transcript(request):
     """All of a learner's certificates in one download: a transcript PDF and each signed
     credential as its own JSON file, so each can be checked on its own."""
-    import json
-    import zipfile
-
-    from .certificates import holder_identity
-    from .transcript_pdf import TranscriptRow, render_transcript_pdf
+    from .transcript_pdf import TranscriptRow, render_transcript_pdf  # see _certificate_content
 
     certificates = list(
         Certificate.objects.filter(learner=request.user).select_related("programme", "learner")
@@ -392,8 +398,6 @@ def transcript(request):
 
 
 def _jsonld(document: dict) -> HttpResponse:
-    import json
-
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2), content_type="application/ld+json"
     )
@@ -402,10 +406,6 @@ def _jsonld(document: dict) -> HttpResponse:
 
 
 def credential(request, public_id: str):
-    from django.http import JsonResponse
-
-    from .certificates import credential_is_public
-
     certificate = get_object_or_404(
         Certificate.objects.select_related("programme"), public_id=public_id
     )
@@ -430,20 +430,12 @@ def credential(request, public_id: str):
 
 
 def issuer_profile(request, org_id: int):
-    from lms.accounts.models import Organisation
-
-    from .certificates import issuer_profile as profile
-
     org = get_object_or_404(Organisation, pk=org_id, kind=Organisation.Kind.EVALUATION)
     return _jsonld(profile(org=org))
 
 
 def status_list(request, org_id: int, list_id: int):
-    from .certificates import status_list_credential
-
     if list_id < 1 or not CertificationProgramme.objects.filter(issuer_id=org_id).exists():
-        from django.http import Http404
-
         raise Http404
     response = _jsonld(status_list_credential(org_id=org_id, list_id=list_id))
     response["Cache-Control"] = "public, max-age=300"

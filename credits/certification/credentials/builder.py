@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any, Literal
 
-from credits.credentials.status_list import status_list_entry
+from credits.certification.credentials.status_list import status_list_entry
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",

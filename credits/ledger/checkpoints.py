@@ -33,14 +33,15 @@ from django.utils import timezone
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from .credentials import keys
-from .credentials.multikey import (
+from credits.certification.credentials import keys
+from credits.certification.credentials.multikey import (
     InvalidMultikey,
     base58btc_decode,
     base58btc_encode,
     public_key_bytes_from_multikey,
 )
-from .ledger import PLAIN_SHA256, ChainProblem, Checkpointed
+
+from .chain import PLAIN_SHA256, ChainProblem, Checkpointed
 from .models import LearnerBalance, LedgerEntry
 from .selectors import ledger_problems
 

@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from credits.credentials.keys import resolve_platform_key
-from credits.credentials.multikey import InvalidMultikey, public_key_bytes_from_multikey
-from credits.credentials.verification import (
+from credits.certification.credentials.keys import resolve_platform_key
+from credits.certification.credentials.multikey import (
+    InvalidMultikey,
+    public_key_bytes_from_multikey,
+)
+from credits.certification.credentials.verification import (
     KeyResolver,
     StatusListResolver,
     VerificationResult,

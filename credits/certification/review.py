@@ -13,24 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Attendance
+from credits.ledger.models import LedgerEntry
+from credits.study.models import AttentionCheck, RefusalReason, RefusedTime, WatchSession
+from lms.accounts.models import User
 
-from .models import (
-    Application,
-    AttentionCheck,
-    Certificate,
-    CertificationProgramme,
-    LedgerEntry,
-    RefusalReason,
-    RefusedTime,
-    ReviewEvent,
-    WatchSession,
-)
+from .models import Application, Certificate, CertificationProgramme, ReviewEvent
 
 UNUSUAL_HOURS = range(1, 5)  # 01:00–04:59: studying then is possible but worth a look
 
 
 def review_queue(
-    *, reviewer, programme_id: int | None = None, status: str = "", older_than_days: int = 0
+    *,
+    reviewer: User,
+    programme_id: int | None = None,
+    status: str = "",
+    older_than_days: int = 0,
 ) -> QuerySet[Application]:
     """Applications in the reviewer's organisation, oldest first."""
     if reviewer.organisation_id is None:
@@ -46,7 +43,7 @@ def review_queue(
     return queue.select_related("learner", "programme").order_by("submitted_at")
 
 
-def reviewer_programmes(*, reviewer) -> QuerySet[CertificationProgramme]:
+def reviewer_programmes(*, reviewer: User) -> QuerySet[CertificationProgramme]:
     return CertificationProgramme.objects.filter(issuer_id=reviewer.organisation_id)
 
 
@@ -172,7 +169,7 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
     )
 
 
-def attention_summary(*, learner) -> dict:
+def attention_summary(*, learner: User) -> dict:
     """How many checks were put to the learner, and how each ended."""
     late = Q(answered_at__isnull=True) | Q(answered_at__gt=F("due_at"))
     counts = AttentionCheck.objects.filter(learner=learner).aggregate(
@@ -198,7 +195,7 @@ ROSTER_HEADER = [
 ]
 
 
-def roster_rows(*, reviewer, programme_id: int | None = None) -> list[list]:
+def roster_rows(*, reviewer: User, programme_id: int | None = None) -> list[list]:
     """Applications and certificates of the reviewer's organisation, one row each."""
     applications = (
         Application.objects.filter(programme__issuer_id=reviewer.organisation_id)
