@@ -1,7 +1,7 @@
 """Certificates as Open Badges 3.0 credentials: issued, served, and their status list.
 
-The pure credential layer lives in ``credits.credentials``; this module gives it what the
-database knows: programmes, certificates and revocations.
+The pure credential layer lives in ``credits.certification.credentials``; this module gives it
+what the database knows: programmes, certificates and revocations.
 """
 
 import datetime as dt

@@ -18,10 +18,11 @@ hash covers the previous hash, so every keyed entry also vouches for the unkeyed
 it. What stops an owner from simply writing a *new* entry marked version 1 is:
 
 - a chain never goes back: an unkeyed entry after a keyed one is refused;
-- the signed checkpoints (``credits.checkpoints``), kept outside the database, record for each
-  learner how many unkeyed entries existed when the first checkpoint was taken, and carry that
-  number forward unchanged; an unkeyed entry above it, or for a learner who had none, is
-  refused. So the first checkpoint should be taken right after the upgrade (deploy/README.md).
+- the signed checkpoints (``credits.ledger.checkpoints``), kept outside the database, record
+  for each learner how many unkeyed entries existed when the first checkpoint was taken, and
+  carry that number forward unchanged; an unkeyed entry above it, or for a learner who had
+  none, is refused. So the first checkpoint should be taken right after the upgrade
+  (deploy/README.md).
 """
 
 import datetime as dt

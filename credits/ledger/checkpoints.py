@@ -1,11 +1,11 @@
 """Signed checkpoints of every learner's chain head, kept outside the database.
 
-The keyed chain (credits.ledger) stops an entry from being forged, but not from being taken
+The keyed chain (credits.ledger.chain) stops an entry from being forged, but not from being taken
 away: whoever holds the database can still delete a learner's newest entries, or every row
 (TRUNCATE), and what is left is a shorter chain that checks out. A checkpoint is the record of
 how far each chain had got: the list of (learner, seq, head hash, unkeyed entries allowed),
 a SHA-256 digest of that list, signed with the platform's Ed25519 key (the one that signs
-credentials, ``credits.credentials.keys``) and written as a JSON file to
+credentials, ``credits.certification.credentials.keys``) and written as a JSON file to
 ``LEDGER_CHECKPOINT_DIR``. Anyone can keep copies of those files; nobody without the signing
 key can make a new one, and ``verify_ledger`` holds the database to the latest.
 

@@ -44,7 +44,7 @@ class LedgerEntry(models.Model):
     created_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
-    # 1: plain SHA-256 (entries from before the ledger key); 2: HMAC-SHA256 (credits.ledger).
+    # 1: plain SHA-256 (entries from before the ledger key); 2: HMAC-SHA256 (credits.ledger.chain).
     hash_version = models.PositiveSmallIntegerField(default=CURRENT_HASH_VERSION)
 
     class Meta:

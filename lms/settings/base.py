@@ -92,7 +92,7 @@ TEMPLATES = [
 def prepared_statements(database: dict) -> dict:
     """Let psycopg prepare a statement it has run five times on a connection (its own default,
     which Django turns off). Only server-side-binding cursors prepare: the study report's
-    (credits/report_sql.py), the most frequent request. Behind PgBouncer in transaction mode
+    (credits/study/report_sql.py), the most frequent request. Behind PgBouncer in transaction mode
     this needs PgBouncer 1.21+ with max_prepared_statements set."""
     if database["ENGINE"] == "django.db.backends.postgresql":
         database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
@@ -380,7 +380,7 @@ STUDY_LATENCY_GRACE_SECONDS = env.int("STUDY_LATENCY_GRACE_SECONDS", default=10)
 STUDY_COMPLETION_THRESHOLD = env.float("STUDY_COMPLETION_THRESHOLD", default=0.95)
 STUDY_REPORT_MAX_BYTES = 16_384
 STUDY_REPORT_MAX_INTERVALS = 200
-# Attention checks (courses that turn them on; see credits/attention.py for what they can and
+# Attention checks (courses that turn them on; see credits/study/attention.py for what they can and
 # cannot stop): on average one per this many seconds of credited study, drawn uniformly
 # between half and one and a half times it; seconds to answer one; seconds before a new check
 # after a wrong answer.
