@@ -34,11 +34,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .keyfiles import read_key_file
+
+if TYPE_CHECKING:  # the models read CURRENT_HASH_VERSION from here: the names are for hints
+    from .models import LearnerBalance, LedgerEntry
 
 GENESIS = "0" * 64
 
@@ -48,7 +52,7 @@ CURRENT_HASH_VERSION = HMAC_SHA256
 MIN_KEY_LENGTH = 32
 
 
-def entry_content(entry) -> dict:
+def entry_content(entry: "LedgerEntry") -> dict:
     return {
         "learner": entry.learner_id,
         "seq": entry.seq,
@@ -132,8 +136,8 @@ class Checkpointed:
 
 def check_chain(
     learner_id: int,
-    entries: Iterable,
-    balance,
+    entries: Iterable["LedgerEntry"],
+    balance: "LearnerBalance | None",
     *,
     checkpoint: Checkpointed | None = None,
     legacy_seq: int | None = None,

@@ -12,6 +12,7 @@ The SQL is built from the models' own metadata, and values go through each field
 preparation and conversion, so it stays in step with the models on SQLite and PostgreSQL.
 """
 
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 from functools import cache
@@ -123,7 +124,7 @@ def _state_query(vendor: str) -> tuple[str, list, list]:
 
 
 def report_state(
-    *, session_id, learner_id: int
+    *, session_id: uuid.UUID, learner_id: int
 ) -> tuple[WatchSession, LessonProgress, StudyClock, bool] | None:
     """The session (if it is this learner's), its progress row and the learner's clock, locked
     until the transaction ends, and whether the session's enrolment is still active. Call
