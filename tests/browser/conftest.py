@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ from tests.support import require_service
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 PHONE = {"width": 390, "height": 844}
+# axe-core comes from the npm registry at test time, into a folder git ignores (as hls.js does).
+AXE_PACKAGE = "axe-core@4"
+NPM_PREFIX = Path(__file__).resolve().parents[2] / "var" / "npm"
+AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -34,6 +39,61 @@ def browser():
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """The axe-core accessibility engine, installed with npm on first use."""
+    if not AXE_SCRIPT.exists():
+        npm = shutil.which("npm")
+        require_service("npm", npm is not None, f"install Node.js and npm to fetch {AXE_PACKAGE}")
+        command = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix"]
+        try:
+            subprocess.run(
+                [*command, str(NPM_PREFIX), AXE_PACKAGE],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            require_service("axe-core", False, f"npm install {AXE_PACKAGE} failed: {exc}")
+    require_service("axe-core", AXE_SCRIPT.exists(), f"npm installed no {AXE_SCRIPT}")
+    return AXE_SCRIPT
+
+
+@pytest.fixture
+def axe_phone(browser, axe_script):
+    """A phone-sized page on which axe-core may run: the page's policy forbids the script it
+    adds, so this context alone ignores the policy (the policy has its own tests)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        bypass_csp=True,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+AXE_RUN = """() => axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+  resultTypes: ['violations'],
+}).then(r => r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact,
+                            summary: n.failureSummary}))
+})))"""
+
+
+def axe_violations(page, axe_script: Path, *, impacts=("serious", "critical")) -> list[dict]:
+    """What axe-core finds on the page as it stands, keeping only the given impacts."""
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate(AXE_RUN)
+    return [violation for violation in found if violation["impact"] in impacts]
 
 
 @pytest.fixture

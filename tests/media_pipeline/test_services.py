@@ -12,6 +12,7 @@ import pytest
 from media_pipeline import services, storage
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_asset_playback
+from media_pipeline.services import transcoding
 
 pytestmark = pytest.mark.django_db
 
@@ -132,13 +133,13 @@ def test_a_dead_workers_job_is_taken_over_and_its_files_removed(
 def test_a_worker_whose_job_was_deleted_stops_and_cleans_up(small_src, monkeypatch):
     asset = services.video_asset_create(title="t", source=small_src)
     uuid = asset.uuid
-    real = services._publish_preview
+    real = transcoding._publish_preview
 
     def delete_midway(claim, files):
         real(claim, files)
         services.video_asset_delete(asset_id=claim.asset_id)
 
-    monkeypatch.setattr(services, "_publish_preview", delete_midway)
+    monkeypatch.setattr(transcoding, "_publish_preview", delete_midway)
     outcome = services.video_asset_transcode(asset_id=asset.pk, attempt=1)
 
     assert outcome == "lost"
@@ -158,7 +159,7 @@ def test_delete_removes_the_original_and_every_derived_file(
 def test_preview_plays_before_the_ladder_is_done(small_src, monkeypatch):
     asset = services.video_asset_create(title="t", source=small_src)
     seen = {}
-    real = services._publish_preview
+    real = transcoding._publish_preview
 
     def look(claim, files):
         real(claim, files)
@@ -166,7 +167,7 @@ def test_preview_plays_before_the_ladder_is_done(small_src, monkeypatch):
         seen["status"] = current.status
         seen["playback"] = video_asset_playback(asset=current)
 
-    monkeypatch.setattr(services, "_publish_preview", look)
+    monkeypatch.setattr(transcoding, "_publish_preview", look)
     services.video_asset_transcode(asset_id=asset.pk, attempt=1)
 
     assert seen["status"] == VideoAsset.Status.PROCESSING

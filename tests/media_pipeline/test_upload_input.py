@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from media_pipeline import conf, services
+from media_pipeline import conf
 from media_pipeline.models import VideoAsset, VideoUpload
+from media_pipeline.services import uploads
 from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_a_title_with_control_characters_is_stored_without_them(instructor_clien
 
 def _disk_fills_after(monkeypatch, room: int) -> None:
     """The file layer takes ``room`` more bytes for real, then says the disk is full."""
-    real = services._write_piece
+    real = uploads._write_piece
     left = [room]
 
     def write(fd: int, data: bytes) -> None:
@@ -87,7 +88,7 @@ def _disk_fills_after(monkeypatch, room: int) -> None:
         if len(fits) < len(data):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(services, "_write_piece", write)
+    monkeypatch.setattr(uploads, "_write_piece", write)
 
 
 def test_a_chunk_the_full_disk_refuses_is_cut_back_and_its_retry_succeeds(

@@ -1,7 +1,9 @@
 /* Night School study tracker. Listens to the lesson player's nightschool:* events and tells
- * the server which media intervals played (video.played), never how long was studied.
- * Reports about every 30 s while playing and on pause, end, tab-hide and page-leave; a report
- * that cannot be sent waits in localStorage and goes when the connection returns. */
+ * the server which media intervals played (the player's "played" ranges), never how long was
+ * studied. Reports about every 30 s while playing and on pause, end, tab-hide and page-leave; a
+ * report that cannot be sent waits in localStorage and goes when the connection returns.
+ * It talks to the player only through the player's event API (media_pipeline/player.js): it
+ * asks for the player's state, and requests play, pause and seek; it never touches the media. */
 (function () {
   "use strict";
   var root = document.querySelector("[data-study-tracker]");
@@ -11,15 +13,22 @@
   var EVERY_MS = 30000;
   var session = null, seq = 0, played = [], position = 0, playing = false, timer = null;
   var pendingKey = "nightschool:pending:" + lesson;
-  var video = null;
+  var latest = null;
 
-  function ranges(timeRanges) {
-    var out = [];
-    for (var i = 0; timeRanges && i < timeRanges.length; i++) {
-      out.push([timeRanges.start(i), timeRanges.end(i)]);
-    }
-    return out;
+  function ranges(pairs) {
+    return (pairs || []).map(function (pair) { return [pair[0], pair[1]]; });
   }
+  function request(name, detail) {
+    document.dispatchEvent(new CustomEvent("nightschool:request-" + name, { bubbles: true, detail: detail || {} }));
+  }
+  /* The player answers a request-state before dispatchEvent returns; null when no player is
+   * on the page. */
+  function playerState() {
+    latest = null;
+    request("state");
+    return latest;
+  }
+  document.addEventListener("nightschool:state", function (event) { latest = event.detail || null; });
   function store(value) {
     try { if (value) localStorage.setItem(pendingKey, JSON.stringify(value)); else localStorage.removeItem(pendingKey); } catch (e) { /* private mode */ }
   }
@@ -34,9 +43,10 @@
     });
   }
   function current(event) {
-    if (video) {  /* read the element itself: the player's events come only every few seconds */
-      played = mergeRanges(played, ranges(video.played));
-      position = video.currentTime || position;
+    var state = playerState();  /* ask now: the player's own events come only every few seconds */
+    if (state) {
+      played = mergeRanges(played, ranges(state.played));
+      position = state.position || position;
     }
     seq += 1;
     return { session: session, seq: seq, lesson: lesson, played: played, position: position, event: event };
@@ -100,12 +110,13 @@
     if (!dialog) return;
     dialog.remove(); dialog = null; shownCheck = null;
     if (returnFocus && returnFocus.focus) returnFocus.focus();
-    if (video) video.play().catch(function () {});
+    request("play");
   }
   function openDialog() {
     if (dialog) { dialog.textContent = ""; return dialog; }
     returnFocus = document.activeElement;
-    if (video && !video.paused) video.pause();
+    var state = playerState();
+    if (state && !state.paused) request("pause");
     dialog = el("div", { "class": "attention", role: "dialog", "aria-modal": "true",
                          "aria-labelledby": "attention-title", "aria-describedby": "attention-why" });
     dialog.addEventListener("keydown", function (event) {
@@ -174,12 +185,12 @@
   function onPlayerEvent(event) {
     var detail = event.detail || {};
     played = ranges(detail.played);
-    position = detail.currentTime || 0;
+    position = detail.position || 0;
     var name = event.type.replace("nightschool:", "");
     if (name === "play") {
       playing = true;
       if (!timer) timer = setInterval(function () { if (playing) send("progress"); }, EVERY_MS);
-    } else if (name === "ended" || (name === "pause" && !(video && video.ended))) {
+    } else if (name === "ended" || (name === "pause" && !detail.ended)) {
       /* At the end a video fires pause, then ended: one report is enough. */
       playing = false;
       send(name);
@@ -192,19 +203,28 @@
     document.addEventListener("nightschool:" + name, onPlayerEvent);
   });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") { if (video && !video.paused) send("pause"); }
+    if (document.visibilityState === "hidden") {
+      var state = playerState();
+      if (state && !state.paused) send("pause");
+    }
   });
   window.addEventListener("pagehide", beacon);
   window.addEventListener("online", flushPending);
 
+  /* Resume where the learner stopped, on any device; a player set up after the tracker's
+   * session began says so with player-ready. */
+  function resumeAt(seconds) {
+    if (playerState()) { request("seek", { position: seconds }); return; }
+    document.addEventListener("nightschool:player-ready", function () {
+      request("seek", { position: seconds });
+    }, { once: true });
+  }
+
   function begin() {
-    var playerRoot = document.querySelector("[data-nightschool-player]");
-    video = playerRoot ? playerRoot.querySelector("video") : null;
     post("/study/sessions", { lesson: lesson }).then(function (result) {
       if (result.status !== 201) return;
       session = result.data.session;
-      var player = playerRoot && playerRoot.nightschoolPlayer;
-      if (player && result.data.position > 1) player.setStart(result.data.position);
+      if (result.data.position > 1) resumeAt(result.data.position);
       onAttention(result.data.attention);
       flushPending();
     }).catch(function () { setTimeout(begin, 15000); });

@@ -1,6 +1,34 @@
 /* Night School lesson player: HLS where the browser plays it, hls.js only where it does not
- * (loaded on demand), the 360p MP4 otherwise. Emits nightschool:* events on the player
- * element for whoever tracks study time; knows nothing about credit itself. */
+ * (loaded on demand), the 360p MP4 otherwise. It plays, and tells the page what played; it
+ * knows nothing about credit. Whoever tracks study time uses only the event API below, never
+ * the <video> element, so the player can change how it plays without breaking them.
+ *
+ * Event API. Every event is a DOM CustomEvent named "nightschool:<name>", dispatched on the
+ * player's root element ([data-nightschool-player]) with bubbles: true, so a listener on
+ * document hears every player on the page.
+ *
+ * Emitted by the player; every detail is plain data (a snapshot, safe to keep):
+ *   { asset,         the video asset's uuid (data-asset)
+ *     mode,          "auto" | "low" | "audio" (the data-saver choice)
+ *     position,      seconds into the media now (also as currentTime, the older name)
+ *     duration,      seconds, or null while not yet known
+ *     played,        the media intervals played since this source was loaded, as
+ *                    [[start, end], ...] in seconds, in order (the browser's video.played)
+ *     playbackRate, paused, ended }
+ *   player-ready    the player is set up and listens for requests (duration may be null yet)
+ *   durationchange  the media's length became known or changed
+ *   play, pause, seeked, ended, waiting (stalled for data)
+ *   timeupdate      while playing, at most every 5 s
+ *   state           the answer to request-state, dispatched before dispatchEvent returns
+ *
+ * Heard by the player: dispatch them at its root element (or at document, which addresses
+ * every player on the page):
+ *   request-play    play (browsers may refuse to play unasked; the refusal is ignored)
+ *   request-pause   pause
+ *   request-seek    { position } go there, now or as soon as the media's length is known
+ *                   (a position within the last 3 s is ignored: it would end the lesson)
+ *   request-state   answer at once with a "state" event carrying the detail above
+ */
 (function () {
   "use strict";
   if (window.NightSchoolPlayer) return;
@@ -42,7 +70,9 @@
     this.mode = load(MODE_KEY) || "auto";
     if (this.mode === "audio" && !this.data.audio) this.mode = "auto";
     this.bind();
+    this.listen();
     this.setMode(this.mode, false);
+    this.emit("player-ready");
   }
 
   Player.prototype.nativeHls = function () {
@@ -96,20 +126,49 @@
     if (video.readyState >= 1) go(); else video.addEventListener("loadedmetadata", go, { once: true });
   };
 
+  Player.prototype.snapshot = function () {
+    var video = this.video, played = [];
+    for (var i = 0; i < video.played.length; i++) played.push([video.played.start(i), video.played.end(i)]);
+    return {
+      asset: this.data.asset, mode: this.mode, position: video.currentTime, currentTime: video.currentTime,
+      duration: isFinite(video.duration) ? video.duration : null, played: played,
+      playbackRate: video.playbackRate, paused: video.paused, ended: video.ended
+    };
+  };
+
   Player.prototype.emit = function (name) {
-    var video = this.video;
-    this.root.dispatchEvent(new CustomEvent("nightschool:" + name, {
-      bubbles: true,
-      detail: {
-        asset: this.data.asset, mode: this.mode, currentTime: video.currentTime,
-        duration: video.duration, played: video.played, playbackRate: video.playbackRate
-      }
-    }));
+    this.root.dispatchEvent(new CustomEvent("nightschool:" + name, { bubbles: true, detail: this.snapshot() }));
+  };
+
+  /* A request is for this player when it was dispatched at the player, inside it, or at an
+   * ancestor such as document. */
+  Player.prototype.addressed = function (event) {
+    var target = event.target;
+    return !!target && typeof target.contains === "function" &&
+      (target.contains(this.root) || this.root.contains(target));
+  };
+
+  Player.prototype.listen = function () {
+    var self = this, video = this.video;
+    var requests = {
+      play: function () { var playing = video.play(); if (playing) playing.catch(function () {}); },
+      pause: function () { video.pause(); },
+      seek: function (detail) {
+        var position = parseFloat(detail && detail.position);
+        if (isFinite(position) && position >= 0) self.seek(position);
+      },
+      state: function () { self.emit("state"); }
+    };
+    Object.keys(requests).forEach(function (name) {
+      document.addEventListener("nightschool:request-" + name, function (event) {
+        if (self.addressed(event)) requests[name](event.detail);
+      });
+    });
   };
 
   Player.prototype.bind = function () {
     var self = this, video = this.video;
-    ["play", "pause", "seeked", "ended"].forEach(function (name) {
+    ["play", "pause", "seeked", "ended", "waiting", "durationchange"].forEach(function (name) {
       video.addEventListener(name, function () { self.emit(name); });
     });
     video.addEventListener("timeupdate", function () {
