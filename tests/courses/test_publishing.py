@@ -169,3 +169,32 @@ def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, 
     label = json.dumps("计入学时（分钟）")  # the field, labelled in the instructor's language
     assert label.strip('"') in page
     assert "credit_minutes&quot;: &quot;45" in page  # and the value the lesson holds
+
+
+def test_a_course_approved_by_the_lead_through_the_workflow_has_its_cycles(
+    client, school, occupation, instructor
+):
+    from courses import services
+    from tests.factories import InstructorFactory
+
+    course = make_course(school, occupation, lessons=2, publish=False)
+    CoursePage.objects.filter(pk=course.pk).update(live=False)
+    course.refresh_from_db()
+    # The instructor submits the course to the school's moderation workflow.
+    revision = course.save_revision(user=instructor)
+    course.get_workflow().start(course, instructor)
+    assert not course.cycles.exists()
+
+    lead = InstructorFactory(organisation=school.organisation, is_school_lead=True)
+    services.instructor_sync_groups(user=lead)
+    client.force_login(lead)
+    course.refresh_from_db()
+    task_state = course.current_workflow_state.current_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", task_state.pk]),
+        {"comment": "可以上线"},
+    )
+    assert response.status_code in (200, 302)
+    course.refresh_from_db()
+    assert course.live and course.live_revision_id == revision.pk
+    assert course.cycles.exists()  # laid out by Wagtail's page_published, not an admin hook
