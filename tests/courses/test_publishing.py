@@ -1,13 +1,17 @@
 """Instructors edit only their own school's courses, and publish through their lead."""
 
+import datetime as dt
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
-from courses.models import CoursePage
-from tests.courses.conftest import make_course, make_school
+from courses import services
+from courses.models import CoursePage, ScheduledLesson
+from tests.courses.conftest import lessons_of, make_course, make_school
+from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,12 +178,7 @@ def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, 
 def test_a_course_approved_by_the_lead_through_the_workflow_has_its_cycles(
     client, school, occupation, instructor
 ):
-    from courses import services
-    from tests.factories import InstructorFactory
-
     course = make_course(school, occupation, lessons=2, publish=False)
-    CoursePage.objects.filter(pk=course.pk).update(live=False)
-    course.refresh_from_db()
     # The instructor submits the course to the school's moderation workflow.
     revision = course.save_revision(user=instructor)
     course.get_workflow().start(course, instructor)
@@ -198,3 +197,28 @@ def test_a_course_approved_by_the_lead_through_the_workflow_has_its_cycles(
     course.refresh_from_db()
     assert course.live and course.live_revision_id == revision.pk
     assert course.cycles.exists()  # laid out by Wagtail's page_published, not an admin hook
+
+
+def test_an_unpublished_lesson_leaves_the_cycles_still_to_come(school, occupation):
+    course = make_course(
+        school, occupation, lessons=3, first=timezone.localdate() + dt.timedelta(days=1)
+    )
+    dropped = lessons_of(course)[1]
+    assert ScheduledLesson.objects.filter(lesson=dropped).exists()
+
+    dropped.unpublish()
+
+    assert not ScheduledLesson.objects.filter(lesson=dropped).exists()
+    assert course.cycles.exists()
+    assert {s.lesson_id for s in ScheduledLesson.objects.filter(cycle__course=course)} == {
+        lesson.pk for lesson in lessons_of(course) if lesson.pk != dropped.pk
+    }
+
+
+def test_lessons_published_under_a_course_not_yet_live_lay_out_nothing(school, occupation):
+    course = make_course(school, occupation, lessons=2, publish=False)
+    for lesson in lessons_of(course):
+        lesson.save_revision().publish()
+    assert not course.cycles.exists()
+    course.save_revision().publish()
+    assert course.cycles.exists()
