@@ -21,16 +21,6 @@ def sync_instructor_groups(request, user):
     services.instructor_sync_groups(user=user)
 
 
-@hooks.register("after_publish_page")
-def lay_out_cycles(request, page):
-    specific = page.specific_deferred
-    course = specific if isinstance(specific, CoursePage) else None
-    if isinstance(specific, LessonPage):
-        course = specific.get_parent().specific_deferred
-    if course is not None:
-        services.cycles_roll_ahead(course=course)
-
-
 @hooks.register("video_asset_published_usage")
 def lessons_showing_video(asset):
     """Lets the video library refuse to delete a video a published lesson shows."""

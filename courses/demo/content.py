@@ -93,9 +93,9 @@ def _course(
             first_cycle_starts=first,
             session_time=dt.time(20, 30),
             attention_checks=attention_checks,
+            live=False,
         )
         school.add_child(instance=course)
-        course.save_revision().publish()
         for number, (lesson_title, lesson_summary) in enumerate(lessons, start=1):
             lesson = LessonPage(
                 title=lesson_title,
@@ -127,6 +127,7 @@ def _course(
             )
             course.add_child(instance=lesson)
             lesson.save_revision().publish()
+        course.save_revision().publish()  # last: its publish lays out cycles from every lesson
         course = CoursePage.objects.get(pk=course.pk)
     services.cycles_roll_ahead(course=course)
     return course

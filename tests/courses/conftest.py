@@ -52,15 +52,16 @@ def make_course(
         schedule_weekdays=weekdays,
         first_cycle_starts=first,
         session_time=session_time,
+        live=False,
     )
     school.add_child(instance=course)
-    if publish:
-        course.save_revision().publish()
     for n in range(1, lessons + 1):
         lesson = LessonPage(title=f"第{n}课", duration_minutes=15, credit_minutes=45)
         course.add_child(instance=lesson)
         if publish:
             lesson.save_revision().publish()
+    if publish:  # last, as an instructor would: its publish lays out the cycles
+        course.save_revision().publish()
     return CoursePage.objects.get(pk=course.pk)
 
 

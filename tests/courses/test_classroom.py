@@ -18,7 +18,8 @@ from courses.checkin import (
     make_token,
     screen_code,
 )
-from courses.models import Attendance, CheckInCodeMiss, ClassroomSession, Cycle
+from courses.models import Attendance, CheckInCodeMiss, ClassroomSession
+from courses.selectors import current_cycle
 from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
 
@@ -27,8 +28,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session(course):
-    today = timezone.localdate()
-    cycle = Cycle.objects.create(course=course, number=1, starts_on=today, ends_on=today)
+    cycle = current_cycle(course=course)  # laid out when the course was published
     start = timezone.now() - dt.timedelta(minutes=10)
     return ClassroomSession.objects.create(
         cycle=cycle,

@@ -1,13 +1,17 @@
 """Instructors edit only their own school's courses, and publish through their lead."""
 
+import datetime as dt
 import json
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
-from courses.models import CoursePage
-from tests.courses.conftest import make_course, make_school
+from courses import services
+from courses.models import CoursePage, ScheduledLesson
+from tests.courses.conftest import lessons_of, make_course, make_school
+from tests.factories import InstructorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +173,52 @@ def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, 
     label = json.dumps("计入学时（分钟）")  # the field, labelled in the instructor's language
     assert label.strip('"') in page
     assert "credit_minutes&quot;: &quot;45" in page  # and the value the lesson holds
+
+
+def test_a_course_approved_by_the_lead_through_the_workflow_has_its_cycles(
+    client, school, occupation, instructor
+):
+    course = make_course(school, occupation, lessons=2, publish=False)
+    # The instructor submits the course to the school's moderation workflow.
+    revision = course.save_revision(user=instructor)
+    course.get_workflow().start(course, instructor)
+    assert not course.cycles.exists()
+
+    lead = InstructorFactory(organisation=school.organisation, is_school_lead=True)
+    services.instructor_sync_groups(user=lead)
+    client.force_login(lead)
+    course.refresh_from_db()
+    task_state = course.current_workflow_state.current_task_state
+    response = client.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[course.pk, "approve", task_state.pk]),
+        {"comment": "可以上线"},
+    )
+    assert response.status_code in (200, 302)
+    course.refresh_from_db()
+    assert course.live and course.live_revision_id == revision.pk
+    assert course.cycles.exists()  # laid out by Wagtail's page_published, not an admin hook
+
+
+def test_an_unpublished_lesson_leaves_the_cycles_still_to_come(school, occupation):
+    course = make_course(
+        school, occupation, lessons=3, first=timezone.localdate() + dt.timedelta(days=1)
+    )
+    dropped = lessons_of(course)[1]
+    assert ScheduledLesson.objects.filter(lesson=dropped).exists()
+
+    dropped.unpublish()
+
+    assert not ScheduledLesson.objects.filter(lesson=dropped).exists()
+    assert course.cycles.exists()
+    assert {s.lesson_id for s in ScheduledLesson.objects.filter(cycle__course=course)} == {
+        lesson.pk for lesson in lessons_of(course) if lesson.pk != dropped.pk
+    }
+
+
+def test_lessons_published_under_a_course_not_yet_live_lay_out_nothing(school, occupation):
+    course = make_course(school, occupation, lessons=2, publish=False)
+    for lesson in lessons_of(course):
+        lesson.save_revision().publish()
+    assert not course.cycles.exists()
+    course.save_revision().publish()
+    assert course.cycles.exists()
