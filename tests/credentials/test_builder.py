@@ -14,7 +14,7 @@ from credits.credentials.builder import class_hours_text, hashed_identity
 from credits.credentials.jsonld import document_loader, undefined_terms
 from credits.credentials.signing import canonical_nquads
 from credits.credentials.verification import SCHEMA_PATH, verify_credential
-from tests.credentials.conftest import NOW, STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
+from tests.credentials.helpers import NOW, STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 ACHIEVEMENT = "https://nightschool.example/credentials/achievements/food-safety-for-couriers"

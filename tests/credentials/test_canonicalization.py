@@ -11,7 +11,7 @@ from pyld import jsonld
 from credits.credentials import verification
 from credits.credentials.signing import SigningError, canonical_nquads, sign_credential
 from credits.credentials.verification import verify_proof
-from tests.credentials.conftest import Issuer
+from tests.credentials.helpers import Issuer
 
 EVERY_SPECIAL = 'a\x00\x01\x07\x08\t\n\x0b\x0c\r\x0e\x1f"\\\x7fé😀'
 # RDFC-1.0 §4 (canonical N-Quads): \b \t \n \f \r \" \\ as ECHAR; the other characters in

@@ -13,7 +13,7 @@ import pytest
 from credits.credentials import signing, verification
 from credits.credentials.builder import issuer_url
 from credits.credentials.verification import verify_credential, verify_proof
-from tests.credentials.conftest import (
+from tests.credentials.helpers import (
     NOW,
     STATUS_INDEX,
     STATUS_LIST,
