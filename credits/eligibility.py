@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonCompletion, LessonPage, QuizAttempt
+from courses.selectors import course_quizzes
 
 from .models import Application, Certificate, CertificationProgramme, LedgerEntry
 
@@ -181,10 +182,9 @@ def _evaluate(programme: CertificationProgramme, facts: _LearnerFacts, now) -> E
         )
         if programme.assessment == CertificationProgramme.Assessment.COURSE_QUIZ:
             unpassed = [
-                lesson.title
-                for lesson in lessons
-                for block in lesson.body
-                if block.block_type == "quiz" and (lesson.pk, block.id) not in facts.quizzes_passed
+                quiz.lesson.title
+                for quiz in course_quizzes(course=course)
+                if (quiz.lesson_id, quiz.key) not in facts.quizzes_passed
             ]
             requirements.append(
                 Requirement(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonPage
+from courses.selectors import lesson_video_duration
 
 from .ledger import check_chain
 from .models import (
@@ -23,12 +24,7 @@ from .models import (
 
 def lesson_media_duration(*, lesson: LessonPage) -> float | None:
     """The length of the lesson's recording as the server measured it, never as a browser says."""
-    for block in lesson.body:
-        if block.block_type == "video":
-            asset = block.value.get("video")
-            if asset is not None and asset.duration:
-                return float(asset.duration)
-    return None
+    return lesson_video_duration(lesson=lesson)
 
 
 def ledger_problems(*, checkpoint=None) -> tuple[int, list]:

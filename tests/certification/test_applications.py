@@ -10,8 +10,8 @@ import pytest
 from credits import services
 from credits.eligibility import programme_eligibility
 from credits.models import Application, Certificate, ReviewEvent
-from tests.certification.conftest import bank
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import bank
 
 pytestmark = pytest.mark.django_db
 

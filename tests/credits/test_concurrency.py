@@ -11,7 +11,7 @@ import pytest
 from credits import services
 from credits.models import LedgerEntry, LessonProgress
 from credits.selectors import ledger_problems
-from tests.credits.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
