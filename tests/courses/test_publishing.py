@@ -6,9 +6,9 @@ from django.urls import reverse
 
 import pytest
 
-from courses.models import CoursePage
+from courses.models import CoursePage, LessonQuiz
 from tests.factories import LessonQuizFactory
-from tests.helpers import make_course, make_school
+from tests.helpers import lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -149,7 +149,6 @@ def test_preview_of_a_course_renders(client, course, admin_user):
 
 
 def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, course, instructor):
-    from tests.helpers import lessons_of
 
     lesson = lessons_of(course)[0]
     lesson.quizzes = [LessonQuizFactory.build(title="结业考核", pass_mark=60, credit_minutes=45)]
@@ -159,3 +158,53 @@ def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, 
     assert "计入学时（分钟）" in page  # the field, labelled in the instructor's language
     credit = re.search(r'<input[^>]*name="quizzes-0-credit_minutes"[^>]*>', page)
     assert credit is not None and 'value="45"' in credit.group(0)  # and the value it holds
+
+
+def test_a_quiz_added_in_the_lesson_editor_gets_a_key_of_its_own(client, course, admin_user):
+    lesson = lessons_of(course)[0]
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "summary": "",
+            "duration_minutes": "15",
+            "credit_minutes": "45",
+            "video": "",
+            "video_captions": "",
+            "video_captions_language": "zh-hans",
+            "video_chapters-count": "0",
+            "body-count": "0",
+            "quizzes-TOTAL_FORMS": "1",
+            "quizzes-INITIAL_FORMS": "0",
+            "quizzes-MIN_NUM_FORMS": "0",
+            "quizzes-MAX_NUM_FORMS": "1000",
+            "quizzes-0-id": "",
+            "quizzes-0-ORDER": "1",
+            "quizzes-0-DELETE": "",
+            "quizzes-0-title": "小测验",
+            "quizzes-0-pass_mark": "60",
+            "quizzes-0-credit_minutes": "0",
+            "quizzes-0-questions-count": "1",
+            "quizzes-0-questions-0-type": "question",
+            "quizzes-0-questions-0-deleted": "",
+            "quizzes-0-questions-0-order": "0",
+            "quizzes-0-questions-0-value-question": "红灯时",
+            "quizzes-0-questions-0-value-choices-count": "2",
+            "quizzes-0-questions-0-value-choices-0-value": "停",
+            "quizzes-0-questions-0-value-choices-0-deleted": "",
+            "quizzes-0-questions-0-value-choices-0-order": "0",
+            "quizzes-0-questions-0-value-choices-1-value": "走",
+            "quizzes-0-questions-0-value-choices-1-deleted": "",
+            "quizzes-0-questions-0-value-choices-1-order": "1",
+            "quizzes-0-questions-0-value-correct": "1",
+            "action-publish": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    quiz = LessonQuiz.objects.get(lesson=lesson)
+    assert len(quiz.key) == 36 and quiz.title == "小测验"
+    assert quiz.questions[0].value["question"] == "红灯时"
+    page = client.get(lesson.url).content.decode()
+    assert reverse("quiz", args=[lesson.pk, quiz.key]) in page
