@@ -1,4 +1,6 @@
-"""The pieces a lesson body is built from. Small blocks with their own templates."""
+"""The pieces a lesson body is built from, and those of its quizzes and video chapters.
+Small blocks with their own templates. A lesson's video and quizzes are fields of the lesson
+(courses.models), not blocks of its body."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -6,7 +8,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
-from media_pipeline.blocks import LessonVideoBlock
+from media_pipeline.blocks import ChapterBlock
 
 
 class QuizQuestionBlock(blocks.StructBlock):
@@ -29,45 +31,6 @@ class QuizQuestionBlock(blocks.StructBlock):
         label = _("Question")
 
 
-class QuizBlock(blocks.StructBlock):
-    """A short check at the end of a lesson: a few questions and a pass mark."""
-
-    title = blocks.CharBlock(label=_("Title"), max_length=120, default=_("Quick check"))
-    questions = blocks.ListBlock(QuizQuestionBlock(), min_num=1, max_num=10)
-    pass_mark = blocks.IntegerBlock(
-        label=_("Pass mark (%)"), min_value=0, max_value=100, default=60
-    )
-    credit_minutes = blocks.IntegerBlock(
-        label=_("Class-hour credit (minutes)"),
-        min_value=0,
-        max_value=480,
-        default=0,
-        required=False,
-        help_text=_(
-            "Minutes banked once, the first time a learner passes: for an end-of-course "
-            "assessment, say. 0 banks nothing."
-        ),
-    )
-
-    class Meta:
-        icon = "tasks"
-        template = "courses/blocks/quiz.html"
-        description = _("A few multiple-choice questions with a pass mark")
-        label = _("Quiz")
-        preview_value = {
-            "title": "小测验",
-            "questions": [
-                {
-                    "question": "派件前应先做什么？",
-                    "choices": ["核对地址", "直接出发"],
-                    "correct": 1,
-                }
-            ],
-            "pass_mark": 60,
-            "credit_minutes": 0,
-        }
-
-
 class HandoutBlock(blocks.StructBlock):
     document = DocumentChooserBlock(label=_("Document"))
     title = blocks.CharBlock(label=_("Title"), required=False, max_length=120)
@@ -81,7 +44,6 @@ class HandoutBlock(blocks.StructBlock):
 
 def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
     return [
-        ("video", LessonVideoBlock()),
         (
             "text",
             blocks.RichTextBlock(
@@ -92,5 +54,12 @@ def lesson_body_blocks() -> list[tuple[str, blocks.Block]]:
         ),
         ("image", ImageBlock(label=_("Image"))),
         ("handout", HandoutBlock()),
-        ("quiz", QuizBlock()),
     ]
+
+
+def quiz_question_blocks() -> list[tuple[str, blocks.Block]]:
+    return [("question", QuizQuestionBlock())]
+
+
+def video_chapter_blocks() -> list[tuple[str, blocks.Block]]:
+    return [("chapter", ChapterBlock())]

@@ -34,16 +34,8 @@ class CoursePageForm(WagtailAdminPageForm):
         return cleaned
 
 
-def _video_ids(body) -> set[int]:
-    ids = set()
-    for block in body or []:
-        if block.block_type == "video" and block.value.get("video") is not None:
-            ids.add(block.value["video"].pk)
-    return ids
-
-
 class LessonPageForm(WagtailAdminPageForm):
-    """A lesson shows only its own school's videos.
+    """A lesson shows only its own school's videos, with WebVTT captions.
 
     The chooser lists nothing else, but a hand-made form post could name any video's id; a
     video the lesson already shows may stay, a newly chosen one must be the editor's
@@ -54,18 +46,16 @@ class LessonPageForm(WagtailAdminPageForm):
         from media_pipeline.selectors import video_assets_for_user
 
         cleaned = super().clean()
-        if self.for_user is None or "body" not in cleaned:
+        captions = cleaned.get("video_captions")
+        if captions is not None and captions.file_extension.lower() != "vtt":
+            self.add_error("video_captions", _("Captions must be a WebVTT file (.vtt)."))
+        video = cleaned.get("video")
+        if self.for_user is None or video is None:
             return cleaned
-        chosen = _video_ids(cleaned["body"]) - _video_ids(getattr(self.instance, "body", None))
-        if not chosen:
+        if video.pk == getattr(self.instance, "video_id", None):
             return cleaned
-        allowed = set(
-            video_assets_for_user(user=self.for_user)
-            .filter(pk__in=chosen)
-            .values_list("pk", flat=True)
-        )
-        if chosen - allowed:
-            self.add_error("body", _("Choose a video of your own school for this lesson."))
+        if not video_assets_for_user(user=self.for_user).filter(pk=video.pk).exists():
+            self.add_error("video", _("Choose a video of your own school for this lesson."))
         return cleaned
 
 

@@ -1,18 +1,20 @@
+import uuid
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
-from .blocks import lesson_body_blocks
+from .blocks import lesson_body_blocks, quiz_question_blocks, video_chapter_blocks
 from .forms import CatalogueFilterForm, CoursePageForm, LessonPageForm
 
 OCCUPATION_CODE = RegexValidator(
@@ -301,13 +303,55 @@ class LessonPage(Page):
         default=45,
         help_text=_("Study time this lesson can bank; 45 minutes is one class hour."),
     )
+    # SET_NULL, not PROTECT: the pipeline already refuses to delete a video a live lesson
+    # shows (the video_asset_published_usage hook), so what is left to delete is a video only
+    # an unpublished lesson or a draft names, and that lesson simply loses it. PROTECT would
+    # turn that into an error from a layer the pipeline knows nothing of, and a revision
+    # naming a deleted video would no longer open (modelcluster drops such a FK to None only
+    # when it may be null).
+    video = models.ForeignKey(
+        "media_pipeline.VideoAsset",
+        verbose_name=_("video"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    video_captions = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("captions"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A WebVTT file (.vtt) with the spoken words, for watching without sound."),
+    )
+    video_captions_language = models.CharField(
+        _("captions language"),
+        max_length=10,
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+        default="zh-hans",
+        blank=True,
+    )
+    video_chapters = StreamField(video_chapter_blocks(), blank=True, verbose_name=_("chapters"))
     body = StreamField(lesson_body_blocks(), blank=True, verbose_name=_("body"))
 
     base_form_class = LessonPageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("credit_minutes")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("video"),
+                FieldRowPanel(
+                    [FieldPanel("video_captions"), FieldPanel("video_captions_language")]
+                ),
+                FieldPanel("video_chapters"),
+            ],
+            heading=_("Lesson video"),
+        ),
         FieldPanel("body"),
+        InlinePanel("quizzes", heading=_("Quizzes"), label=_("Quiz")),
     ]
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["courses.CoursePage"]
@@ -319,11 +363,62 @@ class LessonPage(Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_view
+        from .selectors import lesson_contents, lesson_view
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_view(lesson=self, user=request.user))
+        context.update(lesson_contents(lesson=self))
         return context
+
+
+def new_quiz_key() -> str:
+    return str(uuid.uuid4())
+
+
+class LessonQuiz(Orderable):
+    """A short check after a lesson's body: a few questions and a pass mark.
+
+    ``key`` names the quiz for good: attempts store it, and an assessment's ledger entry
+    refers to ``quiz:<lesson>:<key>``. Quizzes that were body blocks kept their block id.
+    """
+
+    lesson = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="quizzes")
+    key = models.CharField(max_length=64, default=new_quiz_key, editable=False)
+    title = models.CharField(_("Title"), max_length=120, default=_("Quick check"))
+    pass_mark = models.PositiveSmallIntegerField(
+        _("Pass mark (%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    credit_minutes = models.PositiveSmallIntegerField(
+        _("Class-hour credit (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(480)],
+        help_text=_(
+            "Minutes banked once, the first time a learner passes: for an end-of-course "
+            "assessment, say. 0 banks nothing."
+        ),
+    )
+    questions = StreamField(
+        quiz_question_blocks(), min_num=1, max_num=10, verbose_name=_("Questions")
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("credit_minutes")]),
+        FieldPanel("questions"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("Quiz")
+        verbose_name_plural = _("Quizzes")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "key"], name="quiz_key_unique_per_lesson"),
+            models.CheckConstraint(
+                condition=Q(pass_mark__lte=100), name="quiz_pass_mark_is_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Cycle(models.Model):
@@ -544,6 +639,8 @@ class QuizAttempt(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="quiz_attempts"
     )
     lesson = models.ForeignKey(LessonPage, on_delete=models.PROTECT, related_name="quiz_attempts")
+    # The quiz's key (LessonQuiz.key); the column keeps its name from when quizzes were blocks
+    # of the lesson body, whose ids became the keys.
     block_id = models.CharField(max_length=64)
     score = models.PositiveSmallIntegerField()
     pass_mark = models.PositiveSmallIntegerField()

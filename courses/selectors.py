@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from lms.accounts.models import User
+from media_pipeline.models import VideoAsset
+from media_pipeline.selectors import video_player
 
 from .models import (
     Attendance,
@@ -21,6 +23,7 @@ from .models import (
     Enrolment,
     LessonCompletion,
     LessonPage,
+    LessonQuiz,
     Occupation,
     ScheduledLesson,
     SchoolPage,
@@ -428,14 +431,57 @@ def session_attendance(*, session: ClassroomSession) -> dict:
 
 
 def live_lessons_showing_video(*, video_id: int) -> list[str]:
-    """Titles of published lessons whose live body holds the video, read from the lessons
-    themselves (Wagtail's reference index can lag behind a publish by a background task)."""
-    titles = []
-    for lesson in LessonPage.objects.live().only("title", "body"):
-        for block in lesson.body.raw_data:
-            value = block.get("value") or {}
-            shows = isinstance(value, dict) and value.get("video") == video_id
-            if block.get("type") == "video" and shows:
-                titles.append(lesson.title)
-                break
-    return titles
+    """Titles of published lessons that show the video. The page row holds what is live (a
+    draft lives in its revision), so this is a plain query, never behind a publish."""
+    return list(
+        LessonPage.objects.live()
+        .filter(video_id=video_id)
+        .order_by("path")
+        .values_list("title", flat=True)
+    )
+
+
+def lesson_video(*, lesson: LessonPage) -> VideoAsset | None:
+    return lesson.video
+
+
+def lesson_has_video(*, lesson: LessonPage) -> bool:
+    return lesson.video_id is not None
+
+
+def lesson_video_duration(*, lesson: LessonPage) -> float | None:
+    """The length of the lesson's recording as the pipeline measured it, if it has one."""
+    video = lesson_video(lesson=lesson)
+    if video is None or not video.duration:
+        return None
+    return float(video.duration)
+
+
+def lesson_quiz(*, lesson: LessonPage, key: str) -> LessonQuiz | None:
+    """The lesson's quiz of that key, as it stands now (as published, for a live lesson)."""
+    return LessonQuiz.objects.filter(lesson=lesson, key=key).first()
+
+
+def course_quizzes(*, course: CoursePage) -> list[LessonQuiz]:
+    """Every quiz of the course's published lessons, in lesson order, each with its lesson."""
+    return list(
+        LessonQuiz.objects.filter(lesson__in=LessonPage.objects.live().child_of(course))
+        .select_related("lesson")
+        .order_by("lesson__path", "sort_order")
+    )
+
+
+def lesson_contents(*, lesson: LessonPage) -> dict:
+    """What the lesson page shows besides its body: the player for its video (values for
+    ``media_pipeline/components/player.html``) and its quizzes. ``lesson`` may be a preview
+    or a revision's object, so both are read through the lesson itself."""
+    player = None
+    video = lesson_video(lesson=lesson)
+    if video is not None:
+        player = video_player(
+            asset=video,
+            captions=lesson.video_captions,
+            captions_language=lesson.video_captions_language,
+            chapters=[chapter.value for chapter in lesson.video_chapters],
+        )
+    return {"player": player, "quizzes": list(lesson.quizzes.all())}

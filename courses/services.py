@@ -469,11 +469,13 @@ def quiz_submit(
     now: dt.datetime | None = None,
 ) -> QuizAttempt:
     """Grade a quiz on the server; a pass completes a lesson that has no lecture video."""
+    from .selectors import lesson_has_video, lesson_quiz
+
     now = now or timezone.now()
-    block = next((b for b in lesson.body if b.block_type == "quiz" and b.id == block_id), None)
-    if block is None:
+    quiz = lesson_quiz(lesson=lesson, key=block_id)
+    if quiz is None:
         raise ValidationError(_("This quiz no longer exists. Reload the lesson."), code="no_quiz")
-    questions = block.value["questions"]
+    questions = [question.value for question in quiz.questions]
     if not questions:
         raise ValidationError(_("This quiz has no questions."), code="empty_quiz")
     chosen = [answers.get(index) for index in range(len(questions))]
@@ -485,7 +487,7 @@ def quiz_submit(
         if choice == question["correct"]
     )
     score = round(100 * right / len(questions))
-    pass_mark = block.value["pass_mark"]
+    pass_mark = quiz.pass_mark
     attempt = QuizAttempt.objects.create(
         learner=learner,
         lesson=lesson,
@@ -496,8 +498,7 @@ def quiz_submit(
         answers=chosen,
         submitted_at=now,
     )
-    has_video = any(b.block_type == "video" for b in lesson.body)
-    if attempt.passed and not has_video:
+    if attempt.passed and not lesson_has_video(lesson=lesson):
         lesson_complete(
             learner=learner, lesson=lesson, source=LessonCompletion.Source.QUIZ, now=now
         )

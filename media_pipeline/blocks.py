@@ -1,11 +1,12 @@
 """The lesson video block: a video from the library, optional captions, optional chapters.
 
-Courses put it in a Lesson's body; this app knows nothing of lessons beyond that.
+Any page's StreamField may offer it; this app knows nothing of the pages that do. A page
+that renders the block includes ``media_pipeline/components/player_head.html`` in its
+``<head>``: the block itself carries no ``<script>`` or ``<link>``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,22 +17,14 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 
-from .selectors import Playback, video_asset_playback
+from .selectors import Playback, video_asset_playback, video_chapter_list
+from .timecodes import TIMECODE
+from .timecodes import timecode_seconds as timecode_seconds
 from .viewsets import video_asset_chooser_viewset
 
 VideoChooserBlock = video_asset_chooser_viewset.get_block_class(
     name="VideoChooserBlock", module_path="media_pipeline.blocks"
 )
-
-TIMECODE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
-
-
-def timecode_seconds(text: str) -> int:
-    match = TIMECODE.match(text.strip())
-    if match is None:
-        raise ValueError(text)
-    hours, minutes, seconds = match.groups()
-    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
 
 
 class TimecodeBlock(blocks.CharBlock):
@@ -66,16 +59,7 @@ class LessonVideoValue(blocks.StructValue):
         return captions.url if captions is not None else ""
 
     def chapter_list(self) -> list[dict[str, Any]]:
-        chapters = []
-        for chapter in self.get("chapters") or []:
-            try:
-                seconds = timecode_seconds(chapter["start"])
-            except ValueError:
-                continue
-            chapters.append(
-                {"seconds": seconds, "start": chapter["start"], "title": chapter["title"]}
-            )
-        return sorted(chapters, key=lambda c: c["seconds"])
+        return video_chapter_list(chapters=self.get("chapters") or [])
 
 
 class LessonVideoBlock(blocks.StructBlock):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import conf, storage
 from .models import VideoAsset
+from .timecodes import timecode_seconds
 
 
 def file_url(name: str) -> str:
@@ -49,6 +50,32 @@ class Playback:
     @property
     def progress_percent(self) -> int:
         return int(self.progress * 100)
+
+
+def video_chapter_list(*, chapters) -> list[dict[str, Any]]:
+    """Chapters in time order with the second each one seeks to; a start time that does not
+    read as a timecode is left out rather than break the page."""
+    listed = []
+    for chapter in chapters:
+        try:
+            seconds = timecode_seconds(chapter["start"])
+        except ValueError:
+            continue
+        listed.append({"seconds": seconds, "start": chapter["start"], "title": chapter["title"]})
+    return sorted(listed, key=lambda c: c["seconds"])
+
+
+def video_player(
+    *, asset: VideoAsset, captions=None, captions_language: str = "", chapters=()
+) -> dict[str, Any]:
+    """The flat values ``media_pipeline/components/player.html`` renders: the playback of a
+    video, its captions (a Wagtail document) and its chapters (``start``/``title`` pairs)."""
+    return {
+        "p": video_asset_playback(asset=asset),
+        "captions_url": captions.url if captions is not None else "",
+        "captions_language": captions_language or "zh-hans",
+        "chapters": video_chapter_list(chapters=chapters),
+    }
 
 
 def video_asset_playback(*, asset: VideoAsset) -> Playback:

@@ -234,18 +234,11 @@ def admin_detail(request: HttpRequest, pk: int) -> TemplateResponse:
             "asset": asset,
             "reason": selectors.video_asset_failure_reason(asset=asset),
             "notice": selectors.video_asset_notice(asset=asset),
-            "player_html": _player_html(asset),
+            # The same player template lessons use, so what staff preview is what learners get.
+            "player": selectors.video_player(asset=asset),
             "status_url": reverse("media_pipeline_admin:status"),
         },
     )
-
-
-def _player_html(asset: VideoAsset) -> str:
-    """The same block lessons use, so what staff preview is what learners get."""
-    from .blocks import LessonVideoBlock
-
-    block = LessonVideoBlock()
-    return block.render(block.to_python({"video": asset.pk, "captions": None, "chapters": []}))
 
 
 @require_POST

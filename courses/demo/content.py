@@ -10,7 +10,7 @@ from lms.accounts.models import Organisation, User
 from media_pipeline.demo import demo_video_ensure
 
 from .. import services
-from ..models import ClassroomSession, CoursePage, LessonPage, Occupation
+from ..models import ClassroomSession, CoursePage, LessonPage, LessonQuiz, Occupation
 from ..occupations import occupations_import_csv
 from ..selectors import current_cycle
 
@@ -39,24 +39,14 @@ START_LESSONS = [
 ]
 
 
-def _quiz(question: str, right: str, wrong: str, *, final: bool = False) -> tuple:
+def _quiz(question: str, right: str, wrong: str, *, final: bool = False) -> LessonQuiz:
     """A lesson's check; the last lesson's is the course's assessment, worth a class hour."""
-    return (
-        "quiz",
-        {
-            "title": "结业考核" if final else "小测验",
-            "pass_mark": 100,
-            "questions": [{"question": question, "choices": [right, wrong], "correct": 1}],
-            "credit_minutes": 45 if final else 0,
-        },
+    return LessonQuiz(
+        title="结业考核" if final else "小测验",
+        pass_mark=100,
+        questions=[("question", {"question": question, "choices": [right, wrong], "correct": 1})],
+        credit_minutes=45 if final else 0,
     )
-
-
-def _video_block(*, key: str, title: str, portrait: bool, organisation) -> tuple:
-    asset = demo_video_ensure(
-        key=key, title=title, seconds=90, portrait=portrait, organisation=organisation
-    )
-    return ("video", {"video": asset, "captions": None, "chapters": []})
 
 
 def _course(
@@ -103,26 +93,25 @@ def _course(
                 summary=lesson_summary,
                 duration_minutes=15,
                 credit_minutes=45,
-                body=[
-                    *(
-                        [
-                            _video_block(
-                                key=f"{slug}-{number}",
-                                title=lesson_title,
-                                portrait=portrait_first and number == 1,
-                                organisation=school.organisation,
-                            )
-                        ]
-                        if with_videos
-                        else []
-                    ),
-                    ("text", f"<h2>{lesson_title}</h2><p>{lesson_summary}</p>"),
+                video=(
+                    demo_video_ensure(
+                        key=f"{slug}-{number}",
+                        title=lesson_title,
+                        seconds=90,
+                        portrait=portrait_first and number == 1,
+                        organisation=school.organisation,
+                    )
+                    if with_videos
+                    else None
+                ),
+                body=[("text", f"<h2>{lesson_title}</h2><p>{lesson_summary}</p>")],
+                quizzes=[
                     _quiz(
                         f"《{lesson_title}》的要点是什么？",
                         lesson_summary,
                         "没有要点",
                         final=number == len(lessons),
-                    ),
+                    )
                 ],
             )
             course.add_child(instance=lesson)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from courses.models import CoursePage, LessonCompletion, LessonPage, QuizAttempt
+from courses.selectors import course_quizzes
 from credits.ledger.models import LedgerEntry
 from lms.accounts.models import User
 
@@ -185,10 +186,9 @@ def _evaluate(
         )
         if programme.assessment == CertificationProgramme.Assessment.COURSE_QUIZ:
             unpassed = [
-                lesson.title
-                for lesson in lessons
-                for block in lesson.body
-                if block.block_type == "quiz" and (lesson.pk, block.id) not in facts.quizzes_passed
+                quiz.lesson.title
+                for quiz in course_quizzes(course=course)
+                if (quiz.lesson_id, quiz.key) not in facts.quizzes_passed
             ]
             requirements.append(
                 Requirement(

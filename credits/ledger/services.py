@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Attendance, LessonPage, QuizAttempt
+from courses.selectors import lesson_quiz
 from courses.services import attendance_close_ended, lesson_complete
 from lms.accounts.models import User
 
@@ -133,11 +134,8 @@ def ledger_credit_assessment(*, attempt: QuizAttempt) -> LedgerEntry | None:
     however often it is passed again. The credit is what the quiz said when it was passed."""
     if not attempt.passed:
         return None
-    block = next(
-        (b for b in attempt.lesson.body if b.block_type == "quiz" and b.id == attempt.block_id),
-        None,
-    )
-    minutes = (block.value.get("credit_minutes") or 0) if block else 0
+    quiz = lesson_quiz(lesson=attempt.lesson, key=attempt.block_id)
+    minutes = quiz.credit_minutes if quiz else 0
     if minutes <= 0:
         return None
     return _append_once(

@@ -1,13 +1,9 @@
 """Reads for study-time accounting."""
 
 from courses.models import LessonPage
+from courses.selectors import lesson_video_duration
 
 
 def lesson_media_duration(*, lesson: LessonPage) -> float | None:
     """The length of the lesson's recording as the server measured it, never as a browser says."""
-    for block in lesson.body:
-        if block.block_type == "video":
-            asset = block.value.get("video")
-            if asset is not None and asset.duration:
-                return float(asset.duration)
-    return None
+    return lesson_video_duration(lesson=lesson)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.db import transaction
 from django.utils.text import get_valid_filename
@@ -24,6 +25,15 @@ class _LocalFile(File):
 
     def temporary_file_path(self) -> str:
         return self.file.name
+
+
+def stored_filename(name: str) -> str:
+    """A name safe to store a file under; one that cleans away to nothing (``..``, ``?``)
+    becomes ``upload.mp4`` rather than an error, since the name only labels the original."""
+    try:
+        return get_valid_filename(name)[:255]
+    except SuspiciousFileOperation:
+        return "upload.mp4"
 
 
 @transaction.atomic
@@ -45,7 +55,7 @@ def video_asset_create(
     if organisation is None and uploaded_by is not None:
         organisation = getattr(uploaded_by, "organisation", None)
     source = Path(source)
-    name = get_valid_filename(filename or source.name) or "upload.mp4"
+    name = stored_filename(filename or source.name)
     asset = VideoAsset(
         title=title.strip() or name,
         original_filename=name,

@@ -10,12 +10,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from .. import conf
 from ..models import VideoAsset, VideoUpload
-from .assets import video_asset_create
+from .assets import stored_filename, video_asset_create
 from .errors import READ_CHUNK, UploadOffsetMismatch, UploadRefused, _storage_refused
 from .liveness import _now
 
@@ -35,7 +34,7 @@ def video_upload_start(*, user: Any, title: str, filename: str, size: int) -> Vi
         upload = VideoUpload.objects.create(
             user=user,
             title=_printable(title).strip()[:255],
-            filename=(get_valid_filename(_printable(filename)) or "upload.mp4")[:255],
+            filename=stored_filename(_printable(filename)),
             size=size,
         )
         part = _part_path(upload)

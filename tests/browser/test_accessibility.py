@@ -5,7 +5,12 @@ from django.urls import reverse
 
 import pytest
 
-from tests.browser.conftest import axe_violations, enrolled_in_a_video_lesson, log_in
+from credits.certification import services as certification_services
+from credits.certification.models import Certificate, CertificationProgramme
+from credits.ledger import services as ledger_services
+from lms.accounts.models import Organisation
+from tests.factories import LessonQuizFactory, OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import axe_violations, enrolled_in_a_video_lesson, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +26,6 @@ QUIZ = {
 
 def a_verified_certificate(learner) -> str:
     """A certificate issued to ``learner``; returns the path of its public verification page."""
-    from credits import services
-    from credits.models import Certificate, CertificationProgramme
-    from lms.accounts.models import Organisation
-    from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
-
     evaluator = OrganisationFactory(name="市职业技能鉴定中心", kind=Organisation.Kind.EVALUATION)
     programme = CertificationProgramme.objects.create(
         name_zh="快递员五级学时证书",
@@ -34,11 +34,11 @@ def a_verified_certificate(learner) -> str:
         class_hours_required=2,
     )
     admin = UserFactory(role="admin", is_superuser=True, is_staff=True)
-    services.ledger_adjust(
+    ledger_services.ledger_adjust(
         learner=learner, minutes=95, reason="站点培训记录转入", actor=admin, transfer=True
     )
-    application = services.application_submit(learner=learner, programme=programme)
-    services.application_decide(
+    application = certification_services.application_submit(learner=learner, programme=programme)
+    certification_services.application_decide(
         reviewer=ReviewerFactory(organisation=evaluator),
         application_id=application.pk,
         action="approve",
@@ -52,7 +52,7 @@ def test_learner_pages_have_no_serious_accessibility_violation(
     live_server, axe_phone, axe_script, tmp_path
 ):
     learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=8)
-    lesson.body = [*((block.block_type, block.value) for block in lesson.body), ("quiz", QUIZ)]
+    lesson.quizzes.add(LessonQuizFactory.build(**QUIZ))
     lesson.save_revision().publish()
     course = lesson.get_parent().specific
     verify = a_verified_certificate(learner)

@@ -6,8 +6,8 @@ from django.db import connection
 import pytest
 
 from credits.models import AttentionCheck, LessonProgress, ProgressReport, StudyClock
-from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
 from tests.browser.test_content_security_policy import Watched
+from tests.helpers import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ import pytest
 
 from credits.certification.models import CertificationProgramme
 from lms.accounts.models import Organisation
-from tests.browser.conftest import log_in, screenshot
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

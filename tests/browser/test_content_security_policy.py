@@ -6,8 +6,8 @@ from django.urls import reverse
 import pytest
 
 from lms.accounts.models import User
-from tests.browser.conftest import PHONE, enrolled_in_a_video_lesson, log_in, screenshot
 from tests.factories import UserFactory
+from tests.helpers import PHONE, enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +52,7 @@ class Watched:
 @pytest.fixture
 def lesson_with_video(tmp_path):
     learner, lesson = enrolled_in_a_video_lesson(tmp_path, seconds=8)
-    return learner, lesson, lesson.body[0].value["video"]
+    return learner, lesson, lesson.video
 
 
 def test_learner_pages_play_and_load_with_no_policy_refusal(live_server, phone, lesson_with_video):

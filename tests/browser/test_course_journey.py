@@ -9,9 +9,8 @@ import pytest
 
 from courses import services
 from courses.models import Occupation
-from tests.browser.conftest import log_in, screenshot
-from tests.courses.conftest import make_course, make_school
 from tests.factories import UserFactory
+from tests.helpers import log_in, make_course, make_school, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,8 +8,8 @@ import pytest
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import video_asset_create
-from tests.browser.conftest import log_in, screenshot
 from tests.factories import InstructorFactory
+from tests.helpers import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
 from tests.factories import UserFactory
+from tests.helpers import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ reaches the player as such a request."""
 import pytest
 
 from credits.models import AttentionCheck, StudyClock
-from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
+from tests.helpers import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

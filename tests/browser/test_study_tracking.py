@@ -3,7 +3,7 @@
 import pytest
 
 from credits.models import LedgerEntry, LessonProgress, ProgressReport
-from tests.browser.conftest import enrolled_in_a_video_lesson, log_in, screenshot
+from tests.helpers import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,9 +1,9 @@
 import pytest
 
 from credits.certification.models import CertificationProgramme
-from credits.ledger import services
 from lms.accounts.models import Organisation
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import bank
 
 
 @pytest.fixture
@@ -31,13 +31,6 @@ def admin(db):
 @pytest.fixture
 def reviewer(evaluator):
     return ReviewerFactory(organisation=evaluator, real_name="王审核")
-
-
-def bank(learner, admin, minutes):
-    """Hours from elsewhere, entered by an administrator (a transfer in)."""
-    return services.ledger_adjust(
-        learner=learner, minutes=minutes, reason="外部培训转入", actor=admin, transfer=True
-    )
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from credits.certification import services
 from credits.certification.eligibility import programme_eligibility
 from credits.certification.models import Application, Certificate, ReviewEvent
-from tests.certification.conftest import bank
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import bank
 
 pytestmark = pytest.mark.django_db
 

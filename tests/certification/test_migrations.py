@@ -20,8 +20,8 @@ from credits.certification.models import (
     VerificationLog,
 )
 from lms.accounts.models import Organisation
-from tests.courses.conftest import make_course, make_school
 from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.helpers import make_course, make_school
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from courses.selectors import search_words
 from courses.text import plain_text
-from tests.courses.conftest import make_course
+from tests.helpers import make_course
 
 pytestmark = pytest.mark.django_db
 

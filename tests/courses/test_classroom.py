@@ -20,8 +20,8 @@ from courses.checkin import (
 )
 from courses.models import Attendance, CheckInCodeMiss, ClassroomSession
 from courses.selectors import current_cycle
-from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
+from tests.helpers import lessons_of
 
 pytestmark = pytest.mark.django_db
 
@@ -298,8 +298,8 @@ def test_closing_for_one_learner_leaves_the_others_open(session, enrolled, instr
 
 
 def test_only_the_schools_instructors_see_the_qr_screen(client, session, instructor, catalogue):
-    from tests.courses.conftest import make_school
     from tests.factories import InstructorFactory
+    from tests.helpers import make_school
 
     url = reverse("courses:qr_screen", args=[session.pk])
     client.force_login(instructor)
@@ -424,8 +424,8 @@ def test_the_instructor_confirms_and_removes_from_the_roster(client, session, en
 def test_nobody_but_the_schools_instructors_decides_who_was_there(
     client, session, enrolled, catalogue, action
 ):
-    from tests.courses.conftest import make_school
     from tests.factories import InstructorFactory
+    from tests.helpers import make_school
 
     attendance, _ = services.attendance_check_in(learner=enrolled, session=session)
     outsider = InstructorFactory(organisation=make_school(catalogue, "城西学校").organisation)

@@ -9,8 +9,8 @@ import pytest
 
 from courses import services
 from courses.models import ClassroomSession, Cycle
-from tests.courses.conftest import lessons_of, make_course, make_school
 from tests.factories import InstructorFactory
+from tests.helpers import lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import pytest
 
 from courses import services
 from courses.models import LessonCompletion, Occupation, QuizAttempt
-from tests.courses.conftest import lessons_of, make_course
-from tests.factories import UserFactory
+from tests.factories import LessonQuizFactory, UserFactory
+from tests.helpers import lessons_of, make_course
 
 pytestmark = pytest.mark.django_db
 
@@ -101,24 +101,21 @@ def test_quiz_is_graded_on_the_server_and_a_pass_completes_a_text_lesson(
         session_time=dt.time(0, 0),
     )
     lesson = lessons_of(course)[0]
-    lesson.body = [
-        (
-            "quiz",
-            {
-                "title": "小测验",
-                "pass_mark": 50,
-                "questions": [
-                    {"question": "红灯时", "choices": ["停", "走"], "correct": 1},
-                    {"question": "夜间骑行", "choices": ["开灯", "不开灯"], "correct": 1},
-                ],
-            },
+    lesson.quizzes = [
+        LessonQuizFactory.build(
+            title="小测验",
+            pass_mark=50,
+            questions=[
+                {"question": "红灯时", "choices": ["停", "走"], "correct": 1},
+                {"question": "夜间骑行", "choices": ["开灯", "不开灯"], "correct": 1},
+            ],
         )
     ]
     lesson.save_revision().publish()
     learner = UserFactory()
     services.enrolment_join(learner=learner, course=course)
     client.force_login(learner)
-    block_id = lesson.body[0].id
+    block_id = lesson.quizzes.get().key
     url = reverse("quiz", args=[lesson.pk, block_id])
 
     client.post(url, {"q0": "2", "q1": "2"})

@@ -10,8 +10,8 @@ import pytest
 from courses import services
 from courses.models import Cycle, Enrolment, LessonPage, ScheduledLesson
 from courses.selectors import current_cycle, learner_tonight
-from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
+from tests.helpers import lessons_of
 
 pytestmark = pytest.mark.django_db
 

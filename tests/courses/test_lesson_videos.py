@@ -14,8 +14,8 @@ from courses.forms import LessonPageForm
 from courses.models import LessonPage
 from media_pipeline import services
 from media_pipeline.models import VideoAsset
-from tests.courses.conftest import lessons_of, make_course, make_school
 from tests.factories import InstructorFactory
+from tests.helpers import lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def video(small_src, instructor):
 
 
 def show(lesson: LessonPage, video: VideoAsset, *, publish: bool = True) -> LessonPage:
-    lesson.body = [("video", {"video": video, "captions": None, "chapters": []})]
+    lesson.video = video
     revision = lesson.save_revision()
     if publish:
         revision.publish()
@@ -78,14 +78,15 @@ def _lesson_form(lesson: LessonPage, user, video: VideoAsset) -> LessonPageForm:
             "summary": "",
             "duration_minutes": "15",
             "credit_minutes": "45",
-            "body-count": "1",
-            "body-0-type": "video",
-            "body-0-deleted": "",
-            "body-0-order": "0",
-            "body-0-value-video": str(video.pk),
-            "body-0-value-captions": "",
-            "body-0-value-captions_language": "zh-hans",
-            "body-0-value-chapters-count": "0",
+            "video": str(video.pk),
+            "video_captions": "",
+            "video_captions_language": "zh-hans",
+            "video_chapters-count": "0",
+            "body-count": "0",
+            "quizzes-TOTAL_FORMS": "0",
+            "quizzes-INITIAL_FORMS": "0",
+            "quizzes-MIN_NUM_FORMS": "0",
+            "quizzes-MAX_NUM_FORMS": "1000",
         },
     )
 
@@ -98,7 +99,7 @@ def test_a_lesson_does_not_take_another_schools_video(catalogue, occupation, sma
 
     form = _lesson_form(lesson, their_teacher, video)
     assert not form.is_valid()
-    assert "body" in form.errors
+    assert "video" in form.errors
 
     own = services.video_asset_create(title="自己的", source=small_src, uploaded_by=their_teacher)
     assert _lesson_form(lesson, their_teacher, own).is_valid(), _lesson_form(

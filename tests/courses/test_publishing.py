@@ -1,7 +1,7 @@
 """Instructors edit only their own school's courses, and publish through their lead."""
 
 import datetime as dt
-import json
+import re
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,9 +9,9 @@ from django.utils import timezone
 import pytest
 
 from courses import services
-from courses.models import CoursePage, ScheduledLesson
-from tests.courses.conftest import lessons_of, make_course, make_school
-from tests.factories import InstructorFactory
+from courses.models import CoursePage, LessonQuiz, ScheduledLesson
+from tests.factories import InstructorFactory, LessonQuizFactory
+from tests.helpers import lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -152,27 +152,65 @@ def test_preview_of_a_course_renders(client, course, admin_user):
 
 
 def test_instructor_sets_a_quizs_class_hour_credit_in_the_lesson_editor(client, course, instructor):
-    from tests.courses.conftest import lessons_of
 
     lesson = lessons_of(course)[0]
-    lesson.body = [
-        (
-            "quiz",
-            {
-                "title": "结业考核",
-                "pass_mark": 60,
-                "credit_minutes": 45,
-                "questions": [{"question": "红灯时", "choices": ["停", "走"], "correct": 1}],
-            },
-        )
-    ]
+    lesson.quizzes = [LessonQuizFactory.build(title="结业考核", pass_mark=60, credit_minutes=45)]
     lesson.save_revision().publish()
     client.force_login(instructor)
     page = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode()
-    # The editor's block definitions travel as escaped JSON inside the page.
-    label = json.dumps("计入学时（分钟）")  # the field, labelled in the instructor's language
-    assert label.strip('"') in page
-    assert "credit_minutes&quot;: &quot;45" in page  # and the value the lesson holds
+    assert "计入学时（分钟）" in page  # the field, labelled in the instructor's language
+    credit = re.search(r'<input[^>]*name="quizzes-0-credit_minutes"[^>]*>', page)
+    assert credit is not None and 'value="45"' in credit.group(0)  # and the value it holds
+
+
+def test_a_quiz_added_in_the_lesson_editor_gets_a_key_of_its_own(client, course, admin_user):
+    lesson = lessons_of(course)[0]
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+        {
+            "title": lesson.title,
+            "slug": lesson.slug,
+            "summary": "",
+            "duration_minutes": "15",
+            "credit_minutes": "45",
+            "video": "",
+            "video_captions": "",
+            "video_captions_language": "zh-hans",
+            "video_chapters-count": "0",
+            "body-count": "0",
+            "quizzes-TOTAL_FORMS": "1",
+            "quizzes-INITIAL_FORMS": "0",
+            "quizzes-MIN_NUM_FORMS": "0",
+            "quizzes-MAX_NUM_FORMS": "1000",
+            "quizzes-0-id": "",
+            "quizzes-0-ORDER": "1",
+            "quizzes-0-DELETE": "",
+            "quizzes-0-title": "小测验",
+            "quizzes-0-pass_mark": "60",
+            "quizzes-0-credit_minutes": "0",
+            "quizzes-0-questions-count": "1",
+            "quizzes-0-questions-0-type": "question",
+            "quizzes-0-questions-0-deleted": "",
+            "quizzes-0-questions-0-order": "0",
+            "quizzes-0-questions-0-value-question": "红灯时",
+            "quizzes-0-questions-0-value-choices-count": "2",
+            "quizzes-0-questions-0-value-choices-0-value": "停",
+            "quizzes-0-questions-0-value-choices-0-deleted": "",
+            "quizzes-0-questions-0-value-choices-0-order": "0",
+            "quizzes-0-questions-0-value-choices-1-value": "走",
+            "quizzes-0-questions-0-value-choices-1-deleted": "",
+            "quizzes-0-questions-0-value-choices-1-order": "1",
+            "quizzes-0-questions-0-value-correct": "1",
+            "action-publish": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    quiz = LessonQuiz.objects.get(lesson=lesson)
+    assert len(quiz.key) == 36 and quiz.title == "小测验"
+    assert quiz.questions[0].value["question"] == "红灯时"
+    page = client.get(lesson.url).content.decode()
+    assert reverse("quiz", args=[lesson.pk, quiz.key]) in page
 
 
 def test_a_course_approved_by_the_lead_through_the_workflow_has_its_cycles(

@@ -14,7 +14,7 @@ from credits.certification.credentials.builder import class_hours_text, hashed_i
 from credits.certification.credentials.jsonld import document_loader, undefined_terms
 from credits.certification.credentials.signing import canonical_nquads
 from credits.certification.credentials.verification import SCHEMA_PATH, verify_credential
-from tests.credentials.conftest import NOW, STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
+from tests.credentials.helpers import NOW, STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
 
 OB = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#"
 ACHIEVEMENT = "https://nightschool.example/credentials/achievements/food-safety-for-couriers"

@@ -15,7 +15,7 @@ from credits.certification.credentials.signing import (
     sign_credential,
 )
 from credits.certification.credentials.verification import verify_proof
-from tests.credentials.conftest import Issuer
+from tests.credentials.helpers import Issuer
 
 EVERY_SPECIAL = 'a\x00\x01\x07\x08\t\n\x0b\x0c\r\x0e\x1f"\\\x7fé😀'
 # RDFC-1.0 §4 (canonical N-Quads): \b \t \n \f \r \" \\ as ECHAR; the other characters in

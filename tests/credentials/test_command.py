@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 
 from credits.certification.credentials.multikey import public_key_to_multikey
-from tests.credentials.conftest import STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
+from tests.credentials.helpers import STATUS_INDEX, STATUS_LIST, Issuer, build_certificate
 
 YESTERDAY = datetime.now(UTC) - timedelta(days=1)
 
@@ -96,7 +96,7 @@ def test_platform_key_is_used_when_no_key_is_given(django_settings, tmp_path):
     from credits.certification.credentials import keys
     from credits.certification.credentials.builder import issuer_url
     from credits.certification.credentials.signing import sign_credential
-    from tests.credentials.conftest import SIGNED_AT
+    from tests.credentials.helpers import SIGNED_AT
 
     django_settings.DEBUG = True
     django_settings.CREDENTIAL_SIGNING_KEY = None

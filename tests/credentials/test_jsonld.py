@@ -12,7 +12,7 @@ from credits.certification.credentials.jsonld import (
 )
 from credits.certification.credentials.signing import SigningError
 from credits.certification.credentials.verification import verify_credential, verify_proof
-from tests.credentials.conftest import Issuer
+from tests.credentials.helpers import Issuer
 
 OB3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 

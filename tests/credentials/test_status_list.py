@@ -12,7 +12,7 @@ from credits.certification.credentials.status_list import (
     build_status_list_credential,
     encode_bitstring,
 )
-from tests.credentials.conftest import STATUS_LIST, Issuer
+from tests.credentials.helpers import STATUS_LIST, Issuer
 
 
 def _bits(encoded: str) -> bytes:

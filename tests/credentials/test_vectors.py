@@ -10,7 +10,7 @@ from credits.certification.credentials.multikey import (
 )
 from credits.certification.credentials.signing import sign_credential
 from credits.certification.credentials.verification import verify_credential, verify_proof
-from tests.credentials.conftest import load_vector
+from tests.credentials.helpers import load_vector
 
 
 def _w3c_key_resolver(method: str) -> bytes | None:

@@ -13,7 +13,7 @@ import pytest
 from credits.certification.credentials import signing, verification
 from credits.certification.credentials.builder import issuer_url
 from credits.certification.credentials.verification import verify_credential, verify_proof
-from tests.credentials.conftest import (
+from tests.credentials.helpers import (
     NOW,
     STATUS_INDEX,
     STATUS_LIST,

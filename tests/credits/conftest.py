@@ -6,26 +6,12 @@ import pytest
 
 from courses import services as course_services
 from courses.models import LessonPage
-from media_pipeline.models import VideoAsset
-from tests.courses.conftest import lessons_of, make_course, make_school
-from tests.factories import UserFactory
-
-T0 = timezone.make_aware(dt.datetime(2026, 11, 30, 20, 30))
-
-
-def at(seconds: float) -> dt.datetime:
-    return T0 + dt.timedelta(seconds=seconds)
+from tests.factories import UserFactory, VideoAssetFactory
+from tests.helpers import lessons_of, make_course, make_school
 
 
 def give_video(lesson: LessonPage, duration: float) -> LessonPage:
-    asset = VideoAsset.objects.create(
-        title=lesson.title,
-        original="videos/original.mp4",
-        status=VideoAsset.Status.READY,
-        published_run=1,
-        duration=duration,
-    )
-    lesson.body = [("video", {"video": asset, "captions": None, "chapters": []})]
+    lesson.video = VideoAssetFactory(title=lesson.title, duration=duration)
     lesson.save_revision().publish()
     return LessonPage.objects.get(pk=lesson.pk)
 

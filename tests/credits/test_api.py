@@ -151,7 +151,7 @@ def test_openapi_schema_describes_the_report(client):
 
 def test_xapi_statements_follow_the_video_profile_and_cmi5(signed_in, learner, lesson):
     from credits.study import services
-    from tests.credits.conftest import at
+    from tests.helpers import at
 
     session, _ = services.study_session_start(learner=learner, lesson=lesson, now=at(0))
     for seq, t in enumerate(range(30, 631, 30), start=1):
@@ -186,8 +186,8 @@ def test_xapi_statements_follow_the_video_profile_and_cmi5(signed_in, learner, l
 
 def test_a_course_export_is_for_its_instructors_only(client, learner, lesson, video_course):
     from credits.study import services
-    from tests.credits.conftest import at
     from tests.factories import InstructorFactory
+    from tests.helpers import at
 
     session, _ = services.study_session_start(learner=learner, lesson=lesson, now=at(0))
     services.study_report(

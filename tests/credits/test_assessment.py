@@ -11,8 +11,8 @@ from courses import services as course_services
 from courses.models import Occupation
 from credits.ledger.selectors import ledger_problems
 from credits.models import LearnerBalance, LedgerEntry
-from tests.courses.conftest import lessons_of, make_course, make_school
-from tests.factories import UserFactory
+from tests.factories import LessonQuizFactory, UserFactory
+from tests.helpers import lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,9 @@ def final_exam(db):
         session_time=dt.time(0, 0),
     )
     lesson = lessons_of(course)[0]
-    lesson.body = [
-        (
-            "quiz",
-            {"title": "结业考核", "pass_mark": 100, "questions": QUESTIONS, "credit_minutes": 90},
+    lesson.quizzes = [
+        LessonQuizFactory.build(
+            title="结业考核", pass_mark=100, questions=QUESTIONS, credit_minutes=90
         )
     ]
     lesson.save_revision().publish()
@@ -54,7 +53,7 @@ def learner_in(final_exam):
 
 
 def submit(client, lesson, answers):
-    url = reverse("quiz", args=[lesson.pk, lesson.body[0].id])
+    url = reverse("quiz", args=[lesson.pk, lesson.quizzes.get().key])
     return client.post(url, answers, follow=True)
 
 
@@ -86,9 +85,9 @@ def test_failing_banks_nothing(client, final_exam, learner_in):
 
 
 def test_a_quiz_without_credit_banks_nothing(client, final_exam, learner_in):
-    final_exam.body = [
-        ("quiz", {"title": "小测验", "pass_mark": 50, "questions": QUESTIONS, "credit_minutes": 0})
-    ]
+    quiz = final_exam.quizzes.get()
+    quiz.title, quiz.pass_mark, quiz.credit_minutes = "小测验", 50, 0
+    final_exam.quizzes = [quiz]
     final_exam.save_revision().publish()
     client.force_login(learner_in)
     submit(client, final_exam, {"q0": "1", "q1": "1"})
@@ -99,7 +98,8 @@ def test_someone_not_enrolled_cannot_bank_the_assessment(client, final_exam):
     outsider = UserFactory()
     client.force_login(outsider)
     response = client.post(
-        reverse("quiz", args=[final_exam.pk, final_exam.body[0].id]), {"q0": "1", "q1": "1"}
+        reverse("quiz", args=[final_exam.pk, final_exam.quizzes.get().key]),
+        {"q0": "1", "q1": "1"},
     )
     assert response.status_code == 403
     assert not LedgerEntry.objects.filter(learner=outsider).exists()

@@ -20,7 +20,7 @@ from credits.models import (
     StudyClock,
     WatchSession,
 )
-from tests.courses.conftest import lessons_of
+from tests.helpers import lessons_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from credits.ledger.selectors import ledger_problems
 from credits.models import LedgerEntry, LessonProgress
 from credits.study import services
-from tests.credits.conftest import at
+from tests.helpers import at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

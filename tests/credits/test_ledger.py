@@ -12,8 +12,8 @@ import pytest
 from courses.models import Attendance, ClassroomSession, Cycle
 from credits.ledger import services
 from credits.models import LearnerBalance, LedgerEntry
-from tests.courses.conftest import lessons_of
 from tests.factories import UserFactory
+from tests.helpers import lessons_of
 
 pytestmark = pytest.mark.django_db
 

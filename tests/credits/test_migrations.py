@@ -8,8 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 import pytest
 
 from credits.models import LessonProgress, StudyClock, WatchSession
-from tests.courses.conftest import lessons_of
-from tests.credits.conftest import at
+from tests.helpers import at, lessons_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,9 +11,8 @@ from courses.models import Attendance, ClassroomSession, Cycle
 from courses.services import attendance_check_in, attendance_confirm, enrolment_join
 from credits.models import LedgerEntry
 from credits.study import services
-from tests.courses.conftest import lessons_of
-from tests.credits.conftest import at
-from tests.factories import InstructorFactory, UserFactory
+from tests.factories import InstructorFactory, LessonQuizFactory, UserFactory
+from tests.helpers import at, lessons_of
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +133,22 @@ def test_checking_out_before_the_instructor_confirms_banks_nothing_yet(client, v
     attendance_confirm(attendance=attendance, by=InstructorFactory())
     client.get(reverse("credits:my_hours"))
     assert 39 <= LedgerEntry.objects.get(learner=learner, kind="classroom").minutes <= 41
+
+
+def test_lesson_page_loads_player_and_tracker_in_its_head_and_asks_quizzes_after_the_body(
+    client, learner, lesson
+):
+    lesson.body = [("text", "<p>夜间骑行要开灯。</p>")]
+    lesson.quizzes = [LessonQuizFactory.build(title="本课小测验")]
+    lesson.save_revision().publish()
+    client.force_login(learner)
+    html = client.get(lesson.url).content.decode()
+    head, body = html.split("</head>", 1)
+    assert "<script" not in body and "<link" not in body
+    for asset in ("media_pipeline/player.css", "media_pipeline/player.js", "credits/tracker.js"):
+        assert head.count(asset) == 1, asset
+    assert "data-study-tracker" in body
+    player, text, quiz = (
+        body.index(s) for s in ("data-nightschool-player", "夜间骑行要开灯", "本课小测验")
+    )
+    assert player < text < quiz

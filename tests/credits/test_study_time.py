@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from credits.models import LedgerEntry, LessonProgress, ProgressReport, RefusedTime
 from credits.study import services
-from tests.credits.conftest import T0, at
 from tests.factories import UserFactory
+from tests.helpers import T0, at
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_two_tabs_at_once_earn_once(learner, lesson):
 
 
 def test_two_devices_on_two_lessons_still_share_one_clock(learner, video_course):
-    from tests.courses.conftest import lessons_of
+    from tests.helpers import lessons_of
 
     first, second = lessons_of(video_course)[:2]
     phone, tablet = start(learner, first, agent="phone"), start(learner, second, agent="tablet")
@@ -285,7 +285,7 @@ def test_wrong_answer_fails_the_check_and_the_next_comes_only_after_a_pause(
 
 def test_checks_are_scheduled_per_learner_across_short_lessons(learner, video_course, settings):
     """Lessons of 60 s, a check every 150 s of study: the third lesson brings one."""
-    from tests.courses.conftest import lessons_of
+    from tests.helpers import lessons_of
 
     class Mean:
         def uniform(self, low, high):

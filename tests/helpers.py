@@ -1,0 +1,146 @@
+"""Plain helpers that tests in several folders share (fixtures stay in the conftest files)."""
+
+import datetime as dt
+from pathlib import Path
+
+from django.utils import timezone
+
+from courses import services as course_services
+from courses.models import CoursePage, LessonPage
+from credits.ledger import services as ledger_services
+from lms.accounts.models import Organisation
+from tests.factories import CoursePageFactory, LessonPageFactory, OrganisationFactory
+
+# --- Courses.
+
+
+def make_school(catalogue, name="城东职业技能培训学校"):
+    org = OrganisationFactory(name=name, kind=Organisation.Kind.TRAINING_SCHOOL)
+    return course_services.school_setup(organisation=org, catalogue=catalogue)
+
+
+def make_course(
+    school,
+    occupation,
+    *,
+    title="快递员（初级）职业技能提升",
+    lessons=8,
+    weekdays="024",
+    first=dt.date(2026, 11, 2),
+    publish=True,
+    session_time=dt.time(20, 30),
+) -> CoursePage:
+    """A course of ``lessons`` fifteen-minute lessons worth a class hour each."""
+    course = CoursePageFactory(
+        parent=school,
+        title=title,
+        occupation=occupation,
+        schedule_weekdays=weekdays,
+        first_cycle_starts=first,
+        session_time=session_time,
+        live=False,
+        publish=False,
+    )
+    for n in range(1, lessons + 1):
+        LessonPageFactory(parent=course, title=f"第{n}课", publish=publish)
+    if publish:  # last, as an instructor would: its publish lays out the cycles
+        course.save_revision().publish()
+    return CoursePage.objects.get(pk=course.pk)
+
+
+def lessons_of(course) -> list[LessonPage]:
+    return list(LessonPage.objects.child_of(course).order_by("path"))
+
+
+# --- Study time and hours.
+
+T0 = timezone.make_aware(dt.datetime(2026, 11, 30, 20, 30))
+
+
+def at(seconds: float) -> dt.datetime:
+    return T0 + dt.timedelta(seconds=seconds)
+
+
+def bank(learner, admin, minutes):
+    """Hours from elsewhere, entered by an administrator (a transfer in)."""
+    return ledger_services.ledger_adjust(
+        learner=learner, minutes=minutes, reason="外部培训转入", actor=admin, transfer=True
+    )
+
+
+# --- The browser.
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+PHONE = {"width": 390, "height": 844}
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def log_in(context, live_server, user) -> None:
+    """Sign a browser context in as ``user`` without typing: the login journey is tested once."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
+    """A one-lesson course open every day, its lesson playing a transcoded lecture of
+    ``seconds``, and a learner enrolled in it. ``course_facts`` set fields of the course."""
+    from courses.models import Occupation
+    from media_pipeline.demo import make_demo_lecture
+    from media_pipeline.models import VideoAsset
+    from media_pipeline.services import video_asset_create
+    from tests.factories import UserFactory
+
+    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=seconds)
+    asset = video_asset_create(title="第一讲", source=source)
+    asset.refresh_from_db()
+    assert asset.status == VideoAsset.Status.READY, asset.error_message
+    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
+    school = make_school(course_services.catalogue_get_or_create())
+    course = make_course(
+        school,
+        occupation,
+        lessons=1,
+        weekdays="0123456",
+        first=timezone.localdate(),
+        session_time=dt.time(0, 0),
+    )
+    if course_facts:
+        for name, value in course_facts.items():
+            setattr(course, name, value)
+        course.save_revision().publish()
+    lesson = lessons_of(course)[0]
+    lesson.video = asset
+    lesson.save_revision().publish()
+    learner = UserFactory(real_name="张小明")
+    course_services.enrolment_join(learner=learner, course=course)
+    return learner, LessonPage.objects.get(pk=lesson.pk)
+
+
+# --- Accessibility (axe-core, installed by the browser tests' axe_script fixture).
+
+AXE_RUN = """() => axe.run(document, {
+  runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']},
+  resultTypes: ['violations'],
+}).then(r => r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(' '), impact: n.impact,
+                            summary: n.failureSummary}))
+})))"""
+
+
+def axe_violations(page, axe_script: Path, *, impacts=("serious", "critical")) -> list[dict]:
+    """What axe-core finds on the page as it stands, keeping only the given impacts."""
+    page.add_script_tag(path=str(axe_script))
+    found = page.evaluate(AXE_RUN)
+    return [violation for violation in found if violation["impact"] in impacts]
