@@ -5,13 +5,14 @@ import datetime as dt
 import json
 import re
 
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 import pytest
 
 from courses import questions, services
-from courses.models import LessonAnswer
+from courses.models import LessonAnswer, LessonQuestion
 from lms.accounts.models import User
 from tests.courses.conftest import lessons_of, make_course, make_school
 from tests.factories import InstructorFactory, UserFactory
@@ -179,3 +180,15 @@ def test_unknown_question_is_not_found(client, instructor):
     client.force_login(instructor)
     assert client.get(reverse("courses_question", args=[999999])).status_code == 404
 
+
+def test_demo_instructor_finds_one_question_waiting_and_one_answered():
+    call_command("load_demo", "--without-videos", verbosity=0)
+    call_command("load_demo", "--without-videos", verbosity=0)
+    teacher = User.objects.get(email="teacher@nightschool.example")
+    queue = questions.questions_unanswered_for(instructor=teacher)
+    assert len(queue) == 1
+    assert LessonQuestion.objects.count() == 2
+    assert LessonAnswer.objects.count() == 1
+    learner = User.objects.get(phone="+8613800138000")
+    view = questions.lesson_questions(lesson=queue[0].question.lesson, user=learner)
+    assert [q.answered for q in view.items] == [False, True]
