@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("roster/<int:cycle_id>/", views.roster, name="roster"),
     path("teaching/", views.teaching, name="teaching"),
+    path("lessons/<int:lesson_id>/questions/", views.ask_question, name="ask_question"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 import segno
 
-from . import services
+from . import questions, services
 from .checkin import (
     CODE_DIGITS,
     ROTATE_SECONDS,
@@ -18,7 +18,7 @@ from .checkin import (
     screen_code,
     seconds_to_next_window,
 )
-from .models import Attendance, ClassroomSession, CoursePage, Cycle
+from .models import Attendance, ClassroomSession, CoursePage, Cycle, LessonPage
 from .selectors import (
     courses_user_teaches,
     cycle_roster,
@@ -202,3 +202,22 @@ def teaching(request):
     if not courses:
         raise PermissionDenied
     return render(request, "courses/teaching.html", teaching_overview(courses=courses))
+
+
+@require_POST
+@login_required
+def ask_question(request, lesson_id: int):
+    """A learner's question under a lesson; back to the lesson either way, with what
+    happened in a message."""
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        questions.question_ask(
+            learner=request.user, lesson=lesson, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("Your question is sent. The course's instructors answer it here.")
+        )
+    return redirect(f"{lesson.url}#questions")

@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views, services
+from . import admin_views, questions, services
 from .models import ClassroomSession, CoursePage, Cycle, LessonPage
 from .selectors import courses_user_teaches, live_lessons_showing_video, user_may_teach_course
 
@@ -135,6 +136,43 @@ def register_classroom_sessions():
 @hooks.register("register_admin_menu_item")
 def teaching_menu_item():
     return MenuItem(_("My learners"), reverse("courses:teaching"), icon_name="user", order=240)
+
+
+class _QuestionsMenuItem(MenuItem):
+    """Shown to those who teach a course, with how many questions wait for them."""
+
+    def is_shown(self, request):
+        return courses_user_teaches(user=request.user).exists()
+
+    def render_component(self, request):
+        waiting = questions.questions_unanswered_count(instructor=request.user)
+        label = _("Learners' questions (%(n)s)") % {"n": waiting} if waiting else self.label
+        return LinkMenuItemComponent(
+            self.name, label, self.url, icon_name=self.icon_name, attrs=self.attrs
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def questions_menu_item():
+    return _QuestionsMenuItem(
+        _("Learners' questions"),
+        reverse("courses_question_queue"),
+        name="learners-questions",
+        icon_name="help",
+        order=245,
+    )
+
+
+@hooks.register("register_admin_urls")
+def question_urls():
+    return [
+        path("questions/", admin_views.question_queue, name="courses_question_queue"),
+        path(
+            "questions/<int:question_id>/",
+            admin_views.question_detail,
+            name="courses_question",
+        ),
+    ]
 
 
 @hooks.register("register_admin_urls")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from courses.demo.content import load_demo_courses
+from courses.demo.content import load_demo_courses, load_demo_questions
 from courses.services import enrolment_join
 from credits.certification.demo import load_demo_programmes
 from lms.accounts.models import Organisation, User
@@ -76,6 +76,11 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
     # Joined ten days ago, so whatever time `make run` starts some lessons are open to study
     # and the rest come round on the course's evenings.
     enrolment_join(learner=learner, course=courses[0], now=timezone.now() - dt.timedelta(days=10))
+    load_demo_questions(
+        course=courses[0],
+        learner=learner,
+        instructor=User.objects.get(email="teacher@nightschool.example"),
+    )
     return [
         DemoLogin(
             "learner", "138 0013 8000", "phone + code (the code is printed in this terminal)"

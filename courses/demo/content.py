@@ -9,10 +9,17 @@ from django.utils import timezone
 from lms.accounts.models import Organisation, User
 from media_pipeline.demo import demo_video_ensure
 
-from .. import services
-from ..models import ClassroomSession, CoursePage, LessonPage, LessonQuiz, Occupation
+from .. import questions, services
+from ..models import (
+    ClassroomSession,
+    CoursePage,
+    LessonPage,
+    LessonQuestion,
+    LessonQuiz,
+    Occupation,
+)
 from ..occupations import occupations_import_csv
-from ..selectors import current_cycle
+from ..selectors import current_cycle, lesson_view
 
 CSV = Path(__file__).with_name("occupations.csv")
 
@@ -200,3 +207,39 @@ def load_demo_courses(
             capacity=30,
         )
     return [courier, safety, start]
+
+
+DEMO_QUESTIONS = [
+    (
+        "验视时发现禁寄物品，客户坚持要寄怎么办？",
+        "不能收寄。向客户说明这是法律规定，礼貌拒收；客户情绪激动时请站长协助，"
+        "并在系统里记下拒收原因。",
+    ),
+    ("夜里派件时客户电话一直打不通，可以把快件放在门口吗？", None),
+]
+
+
+def load_demo_questions(*, course: CoursePage, learner: User, instructor: User) -> None:
+    """Two questions of the demo learner under the first lesson open to them: one answered
+    by the instructor, one still in the instructor's queue. Skipped once the learner has
+    asked any, so loading again adds nothing."""
+    if LessonQuestion.objects.filter(learner=learner).exists():
+        return
+    lessons = LessonPage.objects.child_of(course).live().order_by("path")
+    lesson = next(
+        (item for item in lessons if lesson_view(lesson=item, user=learner)["may_study"]), None
+    )
+    if lesson is None:
+        return
+    asked_at = timezone.now() - dt.timedelta(days=2)
+    for number, (text, answer) in enumerate(DEMO_QUESTIONS):
+        question = questions.question_ask(
+            learner=learner, lesson=lesson, text=text, now=asked_at + dt.timedelta(hours=number)
+        )
+        if answer:
+            questions.question_answer(
+                question=question,
+                instructor=instructor,
+                text=answer,
+                now=asked_at + dt.timedelta(hours=number + 20),
+            )

@@ -388,6 +388,9 @@ STUDY_ATTENTION_MEAN_SECONDS = env.int("STUDY_ATTENTION_MEAN_SECONDS", default=6
 STUDY_ATTENTION_ANSWER_SECONDS = env.int("STUDY_ATTENTION_ANSWER_SECONDS", default=60)
 STUDY_ATTENTION_RETRY_SECONDS = env.int("STUDY_ATTENTION_RETRY_SECONDS", default=20)
 
+# --- Questions under lessons (courses.questions): how many one learner may ask in 24 hours.
+QA_QUESTIONS_PER_DAY = env.int("QA_QUESTIONS_PER_DAY", default=10)
+
 # --- Certificates as signed Open Badges 3.0 credentials.
 # The Ed25519 key, as a private Multikey ("z3u2..."); without it, a key file is used, made
 # on first use only in development (DEBUG), so production never silently changes its key.
