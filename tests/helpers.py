@@ -3,13 +3,17 @@
 import datetime as dt
 from pathlib import Path
 
+from django.test import Client
 from django.utils import timezone
 
 from courses import services as course_services
-from courses.models import CoursePage, LessonPage
+from courses.models import CoursePage, LessonPage, Occupation
 from credits.ledger import services as ledger_services
 from lms.accounts.models import Organisation
-from tests.factories import CoursePageFactory, LessonPageFactory, OrganisationFactory
+from media_pipeline.demo import make_demo_lecture
+from media_pipeline.models import VideoAsset
+from media_pipeline.services import video_asset_create
+from tests.factories import CoursePageFactory, LessonPageFactory, OrganisationFactory, UserFactory
 
 # --- Courses.
 
@@ -83,8 +87,6 @@ def screenshot(page, name: str) -> Path:
 
 def log_in(context, live_server, user) -> None:
     """Sign a browser context in as ``user`` without typing: the login journey is tested once."""
-    from django.test import Client
-
     client = Client()
     client.force_login(user)
     context.add_cookies(
@@ -92,19 +94,9 @@ def log_in(context, live_server, user) -> None:
     )
 
 
-def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
-    """A one-lesson course open every day, its lesson playing a transcoded lecture of
-    ``seconds``, and a learner enrolled in it. ``course_facts`` set fields of the course."""
-    from courses.models import Occupation
-    from media_pipeline.demo import make_demo_lecture
-    from media_pipeline.models import VideoAsset
-    from media_pipeline.services import video_asset_create
-    from tests.factories import UserFactory
-
-    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=seconds)
-    asset = video_asset_create(title="第一讲", source=source)
-    asset.refresh_from_db()
-    assert asset.status == VideoAsset.Status.READY, asset.error_message
+def enrolled_in_a_lesson_open_now(**course_facts):
+    """A one-lesson course open every day from today, and a learner enrolled in it.
+    ``course_facts`` set fields of the course. Returns the learner and the lesson."""
     occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
     school = make_school(course_services.catalogue_get_or_create())
     course = make_course(
@@ -119,11 +111,21 @@ def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
         for name, value in course_facts.items():
             setattr(course, name, value)
         course.save_revision().publish()
-    lesson = lessons_of(course)[0]
-    lesson.video = asset
-    lesson.save_revision().publish()
     learner = UserFactory(real_name="张小明")
     course_services.enrolment_join(learner=learner, course=course)
+    return learner, lessons_of(course)[0]
+
+
+def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
+    """``enrolled_in_a_lesson_open_now``, its lesson playing a transcoded lecture of
+    ``seconds``."""
+    source = make_demo_lecture(tmp_path / "lecture.mp4", title="第一讲", seconds=seconds)
+    asset = video_asset_create(title="第一讲", source=source)
+    asset.refresh_from_db()
+    assert asset.status == VideoAsset.Status.READY, asset.error_message
+    learner, lesson = enrolled_in_a_lesson_open_now(**course_facts)
+    lesson.video = asset
+    lesson.save_revision().publish()
     return learner, LessonPage.objects.get(pk=lesson.pk)
 
 

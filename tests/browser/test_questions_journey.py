@@ -1,34 +1,19 @@
 """A courier asks a question under a lesson on a phone and, once the instructor has
 answered, finds the answer there."""
 
-import datetime as dt
-
-from django.utils import timezone
-
 import pytest
 
-from courses import questions, services
-from courses.models import LessonQuestion, Occupation
-from tests.factories import InstructorFactory, UserFactory
-from tests.helpers import PHONE, lessons_of, log_in, make_course, make_school, screenshot
+from courses import questions
+from courses.models import LessonQuestion
+from tests.factories import InstructorFactory
+from tests.helpers import PHONE, enrolled_in_a_lesson_open_now, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_learner_asks_under_a_lesson_and_sees_the_instructors_answer(live_server, phone):
-    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
-    school = make_school(services.catalogue_get_or_create())
-    course = make_course(
-        school,
-        occupation,
-        lessons=1,
-        weekdays="0123456",
-        first=timezone.localdate(),
-        session_time=dt.time(0, 0),
-    )
-    lesson = lessons_of(course)[0]
-    learner = UserFactory(real_name="张小明")
-    services.enrolment_join(learner=learner, course=course)
+    learner, lesson = enrolled_in_a_lesson_open_now()
+    school = lesson.get_parent().get_parent().specific
     teacher = InstructorFactory(real_name="李老师", organisation=school.organisation)
     log_in(phone.context, live_server, learner)
 
