@@ -56,7 +56,25 @@ def _migrated_rows(request):
     _ledger_triggers(on=True)
     yield
     if transactional:
-        _ledger_triggers(on=False)
+        _when_unlocked(lambda: _ledger_triggers(on=False))
+
+
+def _when_unlocked(action, *, attempts: int = 100, pause: float = 0.1) -> None:
+    """Run ``action``, waiting while a live server thread still reads the shared in-memory
+    SQLite database: a browser that has just closed its page may leave a request in flight,
+    and until it ends SQLite refuses to change the schema ("database table is locked")."""
+    import time
+
+    from django.db import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(pause)
 
 
 def _ensure_wagtail_rows() -> None:
