@@ -2,6 +2,7 @@
 
 from .catalogue import OCCUPATION_CODE, AssessmentType, Level, Occupation, Participation
 from .classroom import Attendance, CheckInCodeMiss, ClassroomSession
+from .demand import CatalogueEntry, ProgrammeYear
 from .pages import CatalogueIndexPage, CoursePage, LessonPage, LessonQuiz, SchoolPage, new_quiz_key
 from .questions import Hideable, LessonAnswer, LessonQuestion
 from .study import Cycle, Enrolment, LessonCompletion, QuizAttempt, ScheduledLesson
@@ -9,6 +10,7 @@ from .study import Cycle, Enrolment, LessonCompletion, QuizAttempt, ScheduledLes
 __all__ = [
     "AssessmentType",
     "Attendance",
+    "CatalogueEntry",
     "CatalogueIndexPage",
     "CheckInCodeMiss",
     "ClassroomSession",
@@ -25,6 +27,7 @@ __all__ = [
     "OCCUPATION_CODE",
     "Occupation",
     "Participation",
+    "ProgrammeYear",
     "QuizAttempt",
     "ScheduledLesson",
     "SchoolPage",

@@ -13,6 +13,8 @@ class Organisation(index.Indexed, models.Model):
         TRAINING_SCHOOL = "training_school", _("Training school")
         EMPLOYER = "employer", _("Employer")
         EVALUATION = "evaluation", _("Evaluation organisation")
+        HR_OFFICE = "hr_office", _("Human resources office")
+        COMMUNITY_CENTRE = "community_centre", _("Community centre")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
@@ -30,6 +32,14 @@ class Organisation(index.Indexed, models.Model):
     )
     address = models.CharField(_("address"), max_length=300, blank=True, default="")
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True, default="")
+    city = models.CharField(
+        _("city"),
+        max_length=50,
+        blank=True,
+        default="",
+        help_text=_("An HR office sees the schools, classes and learners of its own city."),
+    )
+    district = models.CharField(_("district"), max_length=50, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
@@ -50,6 +60,7 @@ class User(AbstractUser):
         LEARNER = "learner", _("Learner")
         INSTRUCTOR = "instructor", _("Instructor")
         REVIEWER = "reviewer", _("Reviewer")
+        HR_OFFICER = "hr_officer", _("HR office officer")
         ADMIN = "admin", _("Administrator")
 
     class LearnerGroup(models.TextChoices):
@@ -58,6 +69,8 @@ class User(AbstractUser):
         RURAL_MIGRANT = "rural_migrant", _("Rural migrant worker")
         GIG_WORKER = "gig_worker", _("Gig worker")
         JOB_SEEKER = "job_seeker", _("Job seeker")
+        POVERTY_MONITORING = "poverty_monitoring", _("Poverty-monitoring household")
+        UNEMPLOYED = "unemployed", _("Registered unemployed")
         OTHER = "other", _("Other")
 
     phone = models.CharField(
@@ -107,9 +120,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=["instructor", "reviewer"]) | Q(organisation__isnull=False),
+                condition=~Q(role__in=["instructor", "reviewer", "hr_officer"])
+                | Q(organisation__isnull=False),
                 name="staff_role_needs_organisation",
-                violation_error_message=_("Instructors and reviewers belong to an organisation."),
+                violation_error_message=_(
+                    "Instructors, reviewers and HR officers belong to an organisation."
+                ),
             ),
         ]
 
@@ -123,3 +139,52 @@ class User(AbstractUser):
     @property
     def is_reviewer(self) -> bool:
         return self.role == self.Role.REVIEWER
+
+    @property
+    def is_hr_officer(self) -> bool:
+        return self.role == self.Role.HR_OFFICER
+
+
+class RealNameIdentity(models.Model):
+    """What a learner who wants a subsidy declares: real name, resident ID number and groups.
+
+    The ID number is kept only as ciphertext (a key from settings), a keyed digest (so one ID
+    number backs one account) and a masked form for display. It is read back in clear only
+    for the claim file of the HR office entitled to it (``lms.accounts.identity``).
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="identity", verbose_name=_("user")
+    )
+    real_name = models.CharField(_("real name"), max_length=100)
+    id_number_ciphertext = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    birth_date = models.DateField(_("date of birth"), editable=False)
+    declared_at = models.DateTimeField(_("declared at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("real-name identity")
+        verbose_name_plural = _("real-name identities")
+
+    def __str__(self) -> str:
+        return f"{self.real_name} {self.id_number_masked}"
+
+
+class GroupMembership(models.Model):
+    """A learner group a person declared they belong to (one row per group)."""
+
+    identity = models.ForeignKey(RealNameIdentity, on_delete=models.CASCADE, related_name="groups")
+    group = models.CharField(_("learner group"), max_length=32, choices=User.LearnerGroup.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["identity", "group"], name="one_membership_per_group")
+        ]
+        indexes = [models.Index(fields=["group", "identity"])]
+        verbose_name = _("learner group membership")
+        verbose_name_plural = _("learner group memberships")
+
+    def __str__(self) -> str:
+        return self.get_group_display()

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "courses",
     "credits",
     "credits.certification",
+    "lms.programmes",
     "media_pipeline",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
