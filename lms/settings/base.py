@@ -392,6 +392,12 @@ STUDY_ATTENTION_RETRY_SECONDS = env.int("STUDY_ATTENTION_RETRY_SECONDS", default
 # --- Questions under lessons (courses.questions): how many one learner may ask in 24 hours.
 QA_QUESTIONS_PER_DAY = env.int("QA_QUESTIONS_PER_DAY", default=10)
 
+# Real-name identity: Fernet keys for resident ID numbers (the first encrypts, every one
+# decrypts, so a key can be rotated) and the key of their digest. On one machine both are
+# derived from SECRET_KEY; production requires its own (lms.settings.production).
+IDENTITY_ENCRYPTION_KEYS = env.list("IDENTITY_ENCRYPTION_KEYS", default=[])
+IDENTITY_DIGEST_KEY = env("IDENTITY_DIGEST_KEY", default="")
+
 # --- Certificates as signed Open Badges 3.0 credentials.
 # The Ed25519 key, as a private Multikey ("z3u2..."); without it, a key file is used, made
 # on first use only in development (DEBUG), so production never silently changes its key.

@@ -17,3 +17,14 @@ if len(LEDGER_HMAC_KEY) < 32:
         '(e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"). It signs '
         "every class-hour ledger entry; keep it out of the database and never change it."
     )
+
+# Resident ID numbers are encrypted at rest with keys of their own, kept out of the database.
+IDENTITY_ENCRYPTION_KEYS = env.list("IDENTITY_ENCRYPTION_KEYS", default=[])
+IDENTITY_DIGEST_KEY = env("IDENTITY_DIGEST_KEY", default="").strip()
+if not IDENTITY_ENCRYPTION_KEYS or len(IDENTITY_DIGEST_KEY) < 32:
+    raise ImproperlyConfigured(
+        'IDENTITY_ENCRYPTION_KEYS (one or more Fernet keys, e.g. python -c "from '
+        'cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") and '
+        "IDENTITY_DIGEST_KEY (at least 32 random characters) must be set in production. "
+        "They protect resident ID numbers; losing the encryption key loses the numbers."
+    )

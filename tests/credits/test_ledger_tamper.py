@@ -443,6 +443,8 @@ def test_production_settings_require_the_ledger_key(settings):
         "DJANGO_SECRET_KEY": "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "nightschool.example",
         "LEDGER_HMAC_KEY": "",
+        "IDENTITY_ENCRYPTION_KEYS": "T0ZmT3RqXzJtUlV3a3JJQm9aQ0VzSDhGUG5Ob2lCOEI=",
+        "IDENTITY_DIGEST_KEY": "d" * 48,
     }
     code = "import lms.settings.production"
     refused = subprocess.run(
