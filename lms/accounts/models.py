@@ -61,6 +61,7 @@ class User(AbstractUser):
         INSTRUCTOR = "instructor", _("Instructor")
         REVIEWER = "reviewer", _("Reviewer")
         HR_OFFICER = "hr_officer", _("HR office officer")
+        ORGANISER = "organiser", _("Community organiser")
         ADMIN = "admin", _("Administrator")
 
     class LearnerGroup(models.TextChoices):
@@ -120,11 +121,11 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role__in=["instructor", "reviewer", "hr_officer"])
+                condition=~Q(role__in=["instructor", "reviewer", "hr_officer", "organiser"])
                 | Q(organisation__isnull=False),
                 name="staff_role_needs_organisation",
                 violation_error_message=_(
-                    "Instructors, reviewers and HR officers belong to an organisation."
+                    "Instructors, reviewers, HR officers and organisers belong to an organisation."
                 ),
             ),
         ]
@@ -143,6 +144,10 @@ class User(AbstractUser):
     @property
     def is_hr_officer(self) -> bool:
         return self.role == self.Role.HR_OFFICER
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == self.Role.ORGANISER
 
 
 class RealNameIdentity(models.Model):
