@@ -101,3 +101,12 @@ class CatalogueEntry(models.Model):
     def __str__(self) -> str:
         level = f" L{self.level}" if self.level else ""
         return f"{self.programme_year.year} {self.occupation.code}{level}"
+
+    @property
+    def subsidy_text(self) -> str:
+        """The subsidy per class hour in yuan as people write it: 10, 12.5 (never 10.00)."""
+        return format(self.subsidy_per_class_hour.normalize(), "f")
+
+    @property
+    def cap_text(self) -> str:
+        return format(self.cap_per_person.normalize(), "f")
