@@ -77,7 +77,12 @@ class CatalogueFilterForm(forms.Form):
     occupation = PlainTextField(max_chars=20)
     demand = PlainTextField(max_chars=20)
     q = PlainTextField(max_chars=SEARCH_MAX_CHARS)
+    # From the current published catalogue of each course's city (courses.demand).
+    subsidised = forms.BooleanField(required=False)
+    sub_list = PlainTextField(max_chars=20)
+    green = forms.BooleanField(required=False)
+    digital = forms.BooleanField(required=False)
 
-    def filters(self) -> dict[str, str]:
+    def filters(self) -> dict[str, str | bool]:
         self.is_valid()  # plain text fields never refuse, so cleaned_data holds every field
         return dict(self.cleaned_data)

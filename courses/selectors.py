@@ -4,19 +4,22 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
-from lms.accounts.models import User
+from lms.accounts.models import Organisation, User
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_player
 
+from .demand import catalogue_entry_for
 from .models import (
     Attendance,
+    CatalogueEntry,
     ClassroomSession,
     CoursePage,
     Cycle,
@@ -25,6 +28,7 @@ from .models import (
     LessonPage,
     LessonQuiz,
     Occupation,
+    ProgrammeYear,
     ScheduledLesson,
     SchoolPage,
 )
@@ -70,6 +74,7 @@ class CourseProgress:
     cycle: Cycle | None
     state: str
     lessons: list[LessonRow] = field(default_factory=list)
+    subsidy: CatalogueEntry | None = None  # the current catalogue's entry subsidising it
 
     @property
     def done_count(self) -> int:
@@ -187,6 +192,7 @@ def course_overview(*, course: CoursePage, user) -> dict:
             line.strip() for line in course.learning_outcomes.splitlines() if line.strip()
         ],
         "can_enrol": bool(user.is_authenticated and user.role == User.Role.LEARNER),
+        "subsidy": catalogue_entry_for(course=course),
     }
 
 
@@ -209,6 +215,7 @@ def lesson_view(*, lesson: LessonPage, user) -> dict:
 def catalogue_filters() -> dict:
     return {
         "occupations": Occupation.objects.filter(courses__live=True).distinct(),
+        "sub_lists": CatalogueEntry.SubList.choices,
         "demand_lists": [
             ("URGENT_SHORTAGE", _("Urgent shortage")),
             ("GENERAL", _("General")),
@@ -228,12 +235,66 @@ def _contains(text: str) -> Q:
     )
 
 
-def catalogue_courses(
-    *, occupation: str = "", demand: str = "", query: str = ""
-) -> QuerySet[CoursePage]:
-    courses = (
-        CoursePage.objects.live().select_related("occupation", "cover_image").order_by("title")
+def with_subsidy(courses: QuerySet[CoursePage], *, on: dt.date) -> QuerySet[CoursePage]:
+    """The courses, each annotated with ``subsidy_entry_id``: the entry of the current
+    published catalogue of its school's city that subsidises it (as ``catalogue_entry_for``
+    picks it: the exact level over every level), or None. One query, however many courses."""
+    school_city = SchoolPage.objects.filter(
+        path=Substr(OuterRef("path"), 1, (OuterRef("depth") - 1) * Page.steplen)
+    ).values("organisation__city")[:1]
+    year = (
+        ProgrammeYear.objects.filter(
+            hr_office__kind=Organisation.Kind.HR_OFFICE,
+            hr_office__city=OuterRef("school_city"),
+            published_at__isnull=False,
+            starts_on__lte=on,
+            ends_on__gte=on,
+        )
+        .exclude(hr_office__city="")
+        .order_by("-year")
+        .values("pk")[:1]
     )
+    entry = (
+        CatalogueEntry.objects.filter(
+            Q(level=OuterRef("level")) | Q(level=""),
+            programme_year=OuterRef("subsidy_year"),
+            occupation=OuterRef("occupation"),
+        )
+        .order_by("-level")
+        .values("pk")[:1]
+    )
+    return courses.annotate(
+        school_city=Subquery(school_city), subsidy_year=Subquery(year)
+    ).annotate(subsidy_entry_id=Subquery(entry))
+
+
+def catalogue_courses(
+    *,
+    occupation: str = "",
+    demand: str = "",
+    query: str = "",
+    subsidised: bool = False,
+    sub_list: str = "",
+    green: bool = False,
+    digital: bool = False,
+) -> QuerySet[CoursePage]:
+    courses = with_subsidy(
+        CoursePage.objects.live().select_related("occupation", "cover_image").order_by("title"),
+        on=timezone.localdate(),
+    )
+    if subsidised:
+        courses = courses.filter(subsidy_entry_id__isnull=False)
+    entry_facts = {}
+    if sub_list in CatalogueEntry.SubList.values:
+        entry_facts["sub_list"] = sub_list
+    if green:
+        entry_facts["green"] = True
+    if digital:
+        entry_facts["digital"] = True
+    if entry_facts:
+        courses = courses.filter(
+            subsidy_entry_id__in=CatalogueEntry.objects.filter(**entry_facts).values("pk")
+        )
     if occupation:
         courses = courses.filter(occupation__code=occupation)
     field = {**Occupation.DEMAND_LISTS, **Occupation.FLAGS}.get(demand)
@@ -275,15 +336,49 @@ def search_words(query: str) -> list[str]:
     return (meant or words)[:SEARCH_MAX_WORDS]
 
 
-def catalogue_for(*, user, occupation: str = "", demand: str = "", q: str = "") -> dict:
+def catalogue_for(
+    *,
+    user,
+    occupation: str = "",
+    demand: str = "",
+    q: str = "",
+    subsidised: bool = False,
+    sub_list: str = "",
+    green: bool = False,
+    digital: bool = False,
+) -> dict:
     """The catalogue's entries for this viewer, filtered (the filters come cleaned from
-    ``courses.forms.CatalogueFilterForm``)."""
+    ``courses.forms.CatalogueFilterForm``), each with the catalogue entry subsidising it."""
     query = q
-    courses = list(catalogue_courses(occupation=occupation, demand=demand, query=query))
+    sub_list = sub_list if sub_list in CatalogueEntry.SubList.values else ""
+    courses = list(
+        catalogue_courses(
+            occupation=occupation,
+            demand=demand,
+            query=query,
+            subsidised=subsidised,
+            sub_list=sub_list,
+            green=green,
+            digital=digital,
+        )
+    )
     progress = _progress_for_courses(courses=courses, user=user, now=timezone.now())
+    subsidies = CatalogueEntry.objects.in_bulk(
+        {c.subsidy_entry_id for c in courses if c.subsidy_entry_id}
+    )
+    for row in progress:
+        row.subsidy = subsidies.get(row.course.subsidy_entry_id)
     return {
         "entries": progress,
-        "selected": {"occupation": occupation, "demand": demand, "q": query},
+        "selected": {
+            "occupation": occupation,
+            "demand": demand,
+            "q": query,
+            "subsidised": subsidised,
+            "sub_list": sub_list,
+            "green": green,
+            "digital": digital,
+        },
         **catalogue_filters(),
     }
 
