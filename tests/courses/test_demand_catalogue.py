@@ -357,3 +357,27 @@ def test_course_page_shows_its_badge_and_cap(client, taian_catalogue):
     assert "补贴 10 元/课时" in page and "500" in page
     unsubsidised = client.get(CoursePage.objects.get(title="家常菜").url).content.decode()
     assert "补贴" not in unsubsidised
+
+
+def test_the_catalogue_takes_the_same_queries_however_many_courses_are_subsidised(
+    client, taian_catalogue, courier
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from courses.models import SchoolPage
+
+    def queries():
+        client.get(taian_catalogue.url, {"subsidised": "1"})  # warm caches
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(taian_catalogue.url, {"subsidised": "1"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), response.content.decode().count("badge-subsidy")
+
+    before, badges_before = queries()
+    school = SchoolPage.objects.get(organisation__city="泰安")
+    for n in range(4):
+        course_at_level(school, courier, "5", title=f"快递员进阶{n}")
+    after, badges_after = queries()
+    assert (badges_before, badges_after) == (2, 6)
+    assert after == before
