@@ -3,6 +3,8 @@ the city takes up and schedules, attendees rate. Every refusal is tested from th
 one refused, and a refusal changes nothing."""
 
 import datetime as dt
+import json
+import re
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.urls import reverse
@@ -645,3 +647,80 @@ def test_join_refuses_a_session_of_another_request(client, held, centre, neighbo
     response = client.post(reverse("courses:community_join", args=[other.pk, held.pk]))
     assert response.status_code == 404
     assert not Enrolment.objects.filter(learner=neighbour).exists()
+
+
+def test_organiser_passes_on_and_declines_from_their_page(client, organiser, centre, resident):
+    keep = community.topic_request_create(user=resident, centre=centre, topic="电工")
+    drop = community.topic_request_create(user=resident, centre=centre, topic="插花")
+    client.force_login(organiser)
+
+    client.post(reverse("courses:community_pass_on", args=[keep.pk]), {"note": "晚上为宜"})
+    refused = client.post(
+        reverse("courses:community_decline", args=[drop.pk]), {"reason": ""}, follow=True
+    )
+    assert "请写明婉拒的原因" in refused.content.decode()
+    drop.refresh_from_db()
+    assert drop.state == TopicRequest.State.OPEN
+    client.post(reverse("courses:community_decline", args=[drop.pk]), {"reason": "报名太少"})
+
+    keep.refresh_from_db()
+    drop.refresh_from_db()
+    assert (keep.state, keep.pass_on_note) == (TopicRequest.State.PASSED_ON, "晚上为宜")
+    assert (drop.state, drop.decline_reason) == (TopicRequest.State.DECLINED, "报名太少")
+
+
+def test_school_takes_up_from_the_demand_page_and_reads_ratings(
+    client, passed_on, city_school, neighbour
+):
+    _school, course, instructor = city_school
+    client.force_login(instructor)
+    demand = client.get(reverse("courses:community_demand")).content.decode()
+    assert "家政收纳" in demand and "老人多" in demand
+
+    response = client.post(reverse("courses:community_take_up", args=[passed_on.pk]))
+    assert response["Location"] == reverse("courses:community_school_request", args=[passed_on.pk])
+    session = schedule(passed_on, instructor, course)
+    attend(neighbour, session)
+    community.session_rate(
+        session=session, learner=neighbour, stars=3, comment="时间太短", now=after(session)
+    )
+
+    page = client.get(response["Location"]).content.decode()
+    assert "3.0 星，共 1 条评价" in page
+    assert "时间太短" in page
+    assert "3.0 星，共 1 条评价" in client.get(reverse("courses:community_demand")).content.decode()
+
+
+def test_attendee_rates_from_the_request_page(client, held, neighbour):
+    attend(neighbour, held)
+    topic_request = held.topic_requests.get()
+    ClassroomSession.objects.filter(pk=held.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    client.force_login(neighbour)
+    page = client.get(reverse("courses:community_request", args=[topic_request.pk]))
+    assert "这次课怎么样？" in page.content.decode()
+    url = reverse("courses:community_rate", args=[topic_request.pk, held.pk])
+
+    refused = client.post(url, {"stars": "6"}, follow=True).content.decode()
+    assert "请选择 1 到 5 颗星" in refused
+    client.post(url, {"stars": "5", "comment": "老师很耐心"})
+
+    (rating,) = SessionRating.objects.all()
+    assert (rating.learner, rating.stars, rating.comment) == (neighbour, 5, "老师很耐心")
+    page = client.get(reverse("courses:community_request", args=[topic_request.pk]))
+    assert "你评了 5 星" in page.content.decode()
+
+
+def admin_menu(client) -> str:
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    props = re.search(r'id="wagtail-sidebar-props"[^>]*>(.*?)</script>', page, re.S).group(1)
+    return json.dumps(json.loads(props), ensure_ascii=False)
+
+
+def test_instructors_find_the_demand_page_in_the_admin_menu(client, city_school):
+    client.force_login(city_school[2])
+    menu = admin_menu(client)
+    assert "各社区点课需求" in menu
+    assert reverse("courses:community_demand") in menu
