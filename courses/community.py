@@ -269,12 +269,12 @@ def topic_request_pass_on(
         _text(note, max_chars=TopicRequest.NOTE_MAX_CHARS, empty="") if (note or "").strip() else ""
     )
     request.state = TopicRequest.State.PASSED_ON
-    request.passed_on_at, request.passed_on_by, request.pass_on_note = (
+    request.passed_on_at, request.passed_on_by, request.note_to_schools = (
         now or timezone.now(),
         organiser,
         note,
     )
-    request.save(update_fields=["state", "passed_on_at", "passed_on_by", "pass_on_note"])
+    request.save(update_fields=["state", "passed_on_at", "passed_on_by", "note_to_schools"])
     return request
 
 

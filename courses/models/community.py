@@ -51,7 +51,7 @@ class TopicRequest(models.Model):
     passed_on_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    pass_on_note = models.CharField(
+    note_to_schools = models.CharField(
         _("note to schools"), max_length=NOTE_MAX_CHARS, blank=True, default=""
     )
     declined_at = models.DateTimeField(null=True, blank=True)

@@ -212,7 +212,7 @@ def test_organiser_passes_a_request_on_with_a_note(passed_on, organiser):
     passed_on.refresh_from_db()
     assert passed_on.state == TopicRequest.State.PASSED_ON
     assert passed_on.passed_on_by == organiser
-    assert passed_on.pass_on_note == "老人多"
+    assert passed_on.note_to_schools == "老人多"
     assert passed_on.passed_on_at is not None
 
 
@@ -665,7 +665,7 @@ def test_organiser_passes_on_and_declines_from_their_page(client, organiser, cen
 
     keep.refresh_from_db()
     drop.refresh_from_db()
-    assert (keep.state, keep.pass_on_note) == (TopicRequest.State.PASSED_ON, "晚上为宜")
+    assert (keep.state, keep.note_to_schools) == (TopicRequest.State.PASSED_ON, "晚上为宜")
     assert (drop.state, drop.decline_reason) == (TopicRequest.State.DECLINED, "报名太少")
 
 
@@ -724,3 +724,23 @@ def test_instructors_find_the_demand_page_in_the_admin_menu(client, city_school)
     menu = admin_menu(client)
     assert "各社区点课需求" in menu
     assert reverse("courses:community_demand") in menu
+
+
+def test_the_demo_has_a_centre_whose_passed_on_request_the_demo_school_sees(client):
+    from django.core.management import call_command
+
+    from lms.demo import DEMO_PASSWORD
+
+    call_command("load_demo", "--without-videos", verbosity=0)
+    call_command("load_demo", "--without-videos", verbosity=0)
+    assert TopicRequest.objects.count() == 2
+
+    for email, url, seen in [
+        ("organiser@nightschool.example", "courses:community_organiser", "家政收纳"),
+        ("teacher@nightschool.example", "courses:community_demand", "计算机操作"),
+    ]:
+        client.logout()
+        client.post(reverse("account_login"), {"login": email, "password": DEMO_PASSWORD})
+        response = client.get(reverse(url))
+        assert response.status_code == 200, email
+        assert seen in response.content.decode()
