@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import admin_views, questions, services
+from . import admin_views, community, questions, services
 from .models import ClassroomSession, CoursePage, Cycle, LessonPage
 from .selectors import courses_user_teaches, live_lessons_showing_video, user_may_teach_course
 
@@ -196,4 +196,22 @@ def occupation_import_menu_item():
         reverse("courses_import_occupations"),
         icon_name="upload",
         order=900,
+    )
+
+
+class _CommunityDemandMenuItem(MenuItem):
+    """Shown to instructors of a training school: what community centres of its city ask for."""
+
+    def is_shown(self, request):
+        return community.school_of(request.user) is not None
+
+
+@hooks.register("register_admin_menu_item")
+def community_demand_menu_item():
+    return _CommunityDemandMenuItem(
+        _("Demand by place and topic"),
+        reverse("courses:community_demand"),
+        name="community-demand",
+        icon_name="site",
+        order=246,
     )

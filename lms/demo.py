@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from courses.demo.community import load_demo_community
 from courses.demo.content import load_demo_courses, load_demo_questions
 from courses.services import enrolment_join
 from credits.certification.demo import load_demo_programmes
@@ -59,6 +60,20 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
             "organisation": evaluator,
         },
     ]
+    centre = organisation_get_or_create(
+        name="城东街道社区服务中心",
+        kind=Organisation.Kind.COMMUNITY_CENTRE,
+        district="城东区",
+        address="城东区幸福里 6 号",
+    )
+    people.append(
+        {
+            "role": User.Role.ORGANISER,
+            "real_name": "赵主任",
+            "email": "organiser@nightschool.example",
+            "organisation": centre,
+        }
+    )
     for person in people:
         if not User.objects.filter(email=person["email"]).exists():
             user_create(password=DEMO_PASSWORD, **person)
@@ -81,6 +96,12 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         learner=learner,
         instructor=User.objects.get(email="teacher@nightschool.example"),
     )
+    load_demo_community(
+        school_org=school,
+        centre=centre,
+        organiser=User.objects.get(email="organiser@nightschool.example"),
+        residents=[learner],
+    )
     return [
         DemoLogin(
             "learner", "138 0013 8000", "phone + code (the code is printed in this terminal)"
@@ -88,4 +109,5 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         DemoLogin("instructor", "teacher@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("reviewer", "reviewer@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("admin", "admin@nightschool.example", f"password {DEMO_PASSWORD}"),
+        DemoLogin("organiser", "organiser@nightschool.example", f"password {DEMO_PASSWORD}"),
     ]

@@ -9,11 +9,17 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.models import CoursePage, LessonPage, Occupation
 from credits.ledger import services as ledger_services
-from lms.accounts.models import Organisation
+from lms.accounts.models import Organisation, User
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import video_asset_create
-from tests.factories import CoursePageFactory, LessonPageFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CoursePageFactory,
+    InstructorFactory,
+    LessonPageFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 # --- Courses.
 
@@ -54,6 +60,60 @@ def make_course(
 
 def lessons_of(course) -> list[LessonPage]:
     return list(LessonPage.objects.child_of(course).order_by("path"))
+
+
+# --- Community micro-training.
+
+
+def make_community_centre(
+    *, city="杭州市", name=None, district="西湖区", address="文三路 100 号"
+) -> Organisation:
+    """A community centre of ``city`` (residents ask for topics there)."""
+    return OrganisationFactory(
+        name=name or f"{city}{district}社区服务中心",
+        kind=Organisation.Kind.COMMUNITY_CENTRE,
+        city=city,
+        district=district,
+        address=address,
+    )
+
+
+def make_organiser(centre, **fields):
+    """The community organiser acting for ``centre``."""
+    return UserFactory(role=User.Role.ORGANISER, organisation=centre, phone=None, **fields)
+
+
+def make_city_school(catalogue, *, city="杭州市", name=None, occupation=None):
+    """A training school of ``city`` with one published course of two lessons, its cycles laid
+    out from today, and an instructor. Returns (school page, course, instructor)."""
+    school = make_school(catalogue, name=name or f"{city}职业技能培训学校")
+    school.organisation.city = city
+    school.organisation.save(update_fields=["city"])
+    occupation = (
+        occupation
+        or Occupation.objects.get_or_create(code="4-10-01-01", defaults={"name_zh": "家政服务员"})[
+            0
+        ]
+    )
+    course = make_course(
+        school,
+        occupation,
+        title=f"{school.title} 家政收纳",
+        lessons=2,
+        weekdays="0123456",
+        first=timezone.localdate(),
+    )
+    instructor = InstructorFactory(organisation=school.organisation)
+    course_services.instructor_sync_groups(user=instructor)
+    return school, course, instructor
+
+
+def next_local(weekday: int, hour: int, minute: int = 0) -> dt.datetime:
+    """The next local ``weekday`` (0 = Monday) at ``hour:minute``, at least a day ahead."""
+    day = timezone.localdate() + dt.timedelta(days=1)
+    while day.weekday() != weekday:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
 # --- Study time and hours.

@@ -2,6 +2,7 @@
 
 from .catalogue import OCCUPATION_CODE, AssessmentType, Level, Occupation, Participation
 from .classroom import Attendance, CheckInCodeMiss, ClassroomSession
+from .community import SessionRating, TopicRequest, TopicSecond
 from .demand import CatalogueEntry, ProgrammeYear
 from .pages import CatalogueIndexPage, CoursePage, LessonPage, LessonQuiz, SchoolPage, new_quiz_key
 from .questions import Hideable, LessonAnswer, LessonQuestion
@@ -31,5 +32,8 @@ __all__ = [
     "QuizAttempt",
     "ScheduledLesson",
     "SchoolPage",
+    "SessionRating",
+    "TopicRequest",
+    "TopicSecond",
     "new_quiz_key",
 ]

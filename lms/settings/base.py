@@ -423,3 +423,11 @@ LEDGER_HMAC_KEY_FILE = Path(
 LEDGER_CHECKPOINT_DIR = Path(
     env("LEDGER_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "ledger-checkpoints"))
 )
+
+# --- Community micro-training (courses.community). Topics one person may ask for in 24 hours
+# (more are refused with a message), and the local hours a school may schedule a classroom
+# session at a community centre: residents work by day, so evenings on weekdays and the day
+# on weekends. "<first weekday>-<last weekday>=HH:MM-HH:MM" rules, ";"-separated, weekdays
+# 0 (Monday) to 6 (Sunday); a session must start and end inside one rule's hours of its day.
+TOPIC_REQUESTS_PER_DAY = env.int("TOPIC_REQUESTS_PER_DAY", default=3)
+COMMUNITY_SESSION_HOURS = env("COMMUNITY_SESSION_HOURS", default="0-4=18:00-22:00;5-6=08:00-22:00")
