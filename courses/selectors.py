@@ -15,6 +15,7 @@ from lms.accounts.models import User
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_player
 
+from .demand import catalogue_entry_for
 from .models import (
     Attendance,
     ClassroomSession,
@@ -187,6 +188,7 @@ def course_overview(*, course: CoursePage, user) -> dict:
             line.strip() for line in course.learning_outcomes.splitlines() if line.strip()
         ],
         "can_enrol": bool(user.is_authenticated and user.role == User.Role.LEARNER),
+        "catalogue_entry": catalogue_entry_for(course=course),
     }
 
 

@@ -1,9 +1,21 @@
 from django.urls import path
 
-from . import views
+from . import views, voucher_views
 
 app_name = "programmes"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("vouchers/", voucher_views.mine, name="vouchers"),
+    path("vouchers/<str:number>/claim/", voucher_views.claim, name="voucher_claim"),
+    path("vouchers/<str:number>/redeem/", voucher_views.redeem, name="voucher_redeem"),
+    path("desk/vouchers/", voucher_views.desk_list, name="voucher_desk"),
+    path("desk/vouchers/issue/", voucher_views.desk_issue, name="voucher_desk_issue"),
+    path("desk/vouchers/import/", voucher_views.desk_import, name="voucher_desk_import"),
+    path("desk/vouchers/<str:number>/", voucher_views.desk_detail, name="voucher_desk_detail"),
+    path(
+        "desk/vouchers/<str:number>/revoke/",
+        voucher_views.desk_revoke,
+        name="voucher_desk_revoke",
+    ),
 ]
