@@ -10,9 +10,10 @@ from courses import services
 from courses.models import Enrolment, Occupation
 from lms.accounts.models import User
 from lms.programmes.models import TrainingVoucher
-from lms.programmes.vouchers import voucher_issue
+from lms.programmes.vouchers import voucher_claim, voucher_issue
 from tests.factories import UserFactory
 from tests.helpers import (
+    axe_violations,
     give_identity,
     log_in,
     make_course,
@@ -103,3 +104,30 @@ def test_the_course_page_leads_a_learner_to_vouchers(live_server, phone):
         "/accounts/identity/"
     )
     screenshot(phone, "voucher-05-no-identity")
+
+
+def test_the_vouchers_page_has_no_serious_accessibility_violation(
+    live_server, axe_phone, axe_script
+):
+    occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
+    school = make_school(services.catalogue_get_or_create(), city="福州市")
+    course = make_course(
+        school, occupation, lessons=1, weekdays="0123456", first=timezone.localdate()
+    )
+    office = make_hr_office(city="福州市")
+    make_programme_year(office, entries=[occupation])
+    officer = UserFactory(role=User.Role.HR_OFFICER, organisation=office, phone=None)
+    learner = UserFactory(real_name="张小明")
+    give_identity(learner)
+    voucher = voucher_issue(
+        office=office,
+        holder=learner,
+        kind=TrainingVoucher.Kind.GENERAL,
+        face_value=Decimal("500"),
+        actor=officer,
+    )
+    voucher_claim(voucher=voucher, learner=learner)
+    log_in(axe_phone.context, live_server, learner)
+    axe_phone.goto(f"{live_server.url}/programme/vouchers/?course={course.pk}")
+    assert axe_phone.locator(".voucher-courses button").count() == 1
+    assert axe_violations(axe_phone, axe_script) == []
