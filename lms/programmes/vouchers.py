@@ -195,7 +195,7 @@ def voucher_issue(
         )
     if TrainingVoucher.objects.filter(holder=holder, state__in=ACTIVE).exists():
         _refuse(_active_message(), "active")
-    for _attempt in range(5):
+    for _attempt in range(20):
         try:
             with transaction.atomic():
                 now = timezone.now()
