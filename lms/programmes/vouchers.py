@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,7 +109,9 @@ def _face_value(value) -> Decimal:
         _refuse(_("Give the face value as an amount in yuan, such as 800.00."), "face_value")
     if not amount.is_finite() or amount <= 0:
         _refuse(_("The face value must be more than zero."), "face_value")
-    if amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("100000000"):
+    if amount >= Decimal("100000000"):
+        _refuse(_("The face value is too large."), "face_value")
+    if amount != amount.quantize(Decimal("0.01")):
         _refuse(_("Give the face value in yuan with at most two decimals."), "face_value")
     return amount.quantize(Decimal("0.01"))
 
@@ -117,7 +120,7 @@ def _next_number(year: int) -> str:
     prefix = f"{NUMBER_PREFIX}-{year}-"
     last = (
         TrainingVoucher.objects.filter(number__startswith=prefix)
-        .order_by("-number")
+        .order_by(Length("number").desc(), "-number")  # past 999999 the numbers grow longer
         .values_list("number", flat=True)
         .first()
     )

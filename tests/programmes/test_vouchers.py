@@ -121,6 +121,16 @@ def test_issue_numbers_the_voucher_and_expires_it_in_three_calendar_months(world
     assert int(other.number[-6:]) == int(voucher.number[-6:]) + 1
 
 
+def test_numbers_keep_counting_past_six_digits(world):
+    first = issue(world)
+    TrainingVoucher.objects.filter(pk=first.pk).update(number=f"HR-{world.year.year}-999999")
+    second = issue(world, holder=world.stranger)
+    assert second.number == f"HR-{world.year.year}-1000000"
+    third_holder = UserFactory()
+    give_identity(third_holder)
+    assert issue(world, holder=third_holder).number == f"HR-{world.year.year}-1000001"
+
+
 def test_validity_follows_the_setting(world, settings):
     settings.VOUCHER_VALID_MONTHS = 1
     assert issue(world).expires_on == months_after(timezone.localdate(), 1)
@@ -160,7 +170,9 @@ def test_a_second_active_voucher_is_refused_until_the_first_is_gone(world):
     assert issue(world).state == State.ISSUED
 
 
-@pytest.mark.parametrize("value", [Decimal("0"), Decimal("-5"), 12.5, "abc", Decimal("1.005")])
+@pytest.mark.parametrize(
+    "value", [Decimal("0"), Decimal("-5"), 12.5, "abc", Decimal("1.005"), "NaN", "1e9"]
+)
 def test_face_value_must_be_a_positive_amount(world, value):
     with pytest.raises(ValidationError):
         issue(world, face_value=value)
