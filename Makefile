@@ -40,6 +40,7 @@ setup: install ## Migrate the database and load the demo (safe to repeat)
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
 	@echo "Starting the web server on http://$(HOST):$(PORT) and the background worker. Ctrl-C stops both."
 	@$(PY) manage.py reap_video_jobs --older-than 0
+	@$(PY) manage.py expire_vouchers -v 0
 	@$(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload

@@ -1,14 +1,16 @@
 """Plain helpers that tests in several folders share (fixtures stay in the conftest files)."""
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 from django.test import Client
 from django.utils import timezone
 
 from courses import services as course_services
-from courses.models import CoursePage, LessonPage, Occupation
+from courses.models import CatalogueEntry, CoursePage, LessonPage, Occupation, ProgrammeYear
 from credits.ledger import services as ledger_services
+from lms.accounts.identity import id_number_check_character, identity_declare
 from lms.accounts.models import Organisation, User
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
@@ -24,8 +26,8 @@ from tests.factories import (
 # --- Courses.
 
 
-def make_school(catalogue, name="城东职业技能培训学校"):
-    org = OrganisationFactory(name=name, kind=Organisation.Kind.TRAINING_SCHOOL)
+def make_school(catalogue, name="城东职业技能培训学校", city=""):
+    org = OrganisationFactory(name=name, kind=Organisation.Kind.TRAINING_SCHOOL, city=city)
     return course_services.school_setup(organisation=org, catalogue=catalogue)
 
 
@@ -206,3 +208,58 @@ def axe_violations(page, axe_script: Path, *, impacts=("serious", "critical")) -
     page.add_script_tag(path=str(axe_script))
     found = page.evaluate(AXE_RUN)
     return [violation for violation in found if violation["impact"] in impacts]
+
+
+# --- The subsidised-training programme.
+
+
+def make_hr_office(city="福州市", name=None):
+    """An HR office of ``city`` (one per city and name)."""
+    return OrganisationFactory(
+        name=name or f"{city}人力资源和社会保障局", kind=Organisation.Kind.HR_OFFICE, city=city
+    )
+
+
+def make_programme_year(office, entries=(), *, on=None, published=True, year=None):
+    """A programme year of ``office`` covering ``on`` (default today), published unless told,
+    with a catalogue entry for each of ``entries``: an Occupation, or a dict of the entry's
+    fields (``occupation`` required; ``level``, ``sub_list``, ``subsidy_per_class_hour``,
+    ``cap_per_person`` optional)."""
+    on = on or timezone.localdate()
+    programme = ProgrammeYear.objects.create(
+        hr_office=office,
+        year=year or on.year,
+        title=f"{office.city}{on.year}年职业技能培训补贴目录",
+        starts_on=on - dt.timedelta(days=30),
+        ends_on=on + dt.timedelta(days=330),
+        published_at=timezone.now() if published else None,
+    )
+    for entry in entries:
+        fields = entry if isinstance(entry, dict) else {"occupation": entry}
+        CatalogueEntry.objects.create(
+            programme_year=programme,
+            **{
+                "sub_list": CatalogueEntry.SubList.URGENT_SHORTAGE,
+                "subsidy_per_class_hour": Decimal("10.00"),
+                "cap_per_person": Decimal("1500.00"),
+                **fields,
+            },
+        )
+    return programme
+
+
+def valid_id_number(seed: int) -> str:
+    """A resident ID number with a correct GB 11643 check character, different per seed."""
+    born = dt.date(1970, 1, 1) + dt.timedelta(days=(seed * 37) % 12000)
+    first_17 = f"350102{born:%Y%m%d}{seed % 1000:03d}"
+    return first_17 + id_number_check_character(first_17)
+
+
+def give_identity(user, groups=(), *, real_name=None, seed=None):
+    """Record real-name details for ``user`` with a valid generated ID number."""
+    return identity_declare(
+        user=user,
+        real_name=real_name or user.real_name or "张小明",
+        id_number=valid_id_number(user.pk if seed is None else seed),
+        groups=list(groups),
+    )

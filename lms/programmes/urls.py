@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views
+from . import catalogue_views, views, voucher_views
 
 app_name = "programmes"
 
@@ -13,4 +13,16 @@ urlpatterns = [
         "catalogue/<int:pk>/publish/", catalogue_views.catalogue_publish, name="catalogue_publish"
     ),
     path("catalogue/<int:pk>/copy/", catalogue_views.catalogue_copy, name="catalogue_copy"),
+    path("vouchers/", voucher_views.mine, name="vouchers"),
+    path("vouchers/<str:number>/claim/", voucher_views.claim, name="voucher_claim"),
+    path("vouchers/<str:number>/redeem/", voucher_views.redeem, name="voucher_redeem"),
+    path("desk/vouchers/", voucher_views.desk_list, name="voucher_desk"),
+    path("desk/vouchers/issue/", voucher_views.desk_issue, name="voucher_desk_issue"),
+    path("desk/vouchers/import/", voucher_views.desk_import, name="voucher_desk_import"),
+    path("desk/vouchers/<str:number>/", voucher_views.desk_detail, name="voucher_desk_detail"),
+    path(
+        "desk/vouchers/<str:number>/revoke/",
+        voucher_views.desk_revoke,
+        name="voucher_desk_revoke",
+    ),
 ]

@@ -398,6 +398,10 @@ QA_QUESTIONS_PER_DAY = env.int("QA_QUESTIONS_PER_DAY", default=10)
 IDENTITY_ENCRYPTION_KEYS = env.list("IDENTITY_ENCRYPTION_KEYS", default=[])
 IDENTITY_DIGEST_KEY = env("IDENTITY_DIGEST_KEY", default="")
 
+# Training vouchers: calendar months a voucher stays valid from the day it is issued (Fujian:
+# at most three), enforced by lms.programmes.vouchers.voucher_issue.
+VOUCHER_VALID_MONTHS = env.int("VOUCHER_VALID_MONTHS", default=3)
+
 # --- Certificates as signed Open Badges 3.0 credentials.
 # The Ed25519 key, as a private Multikey ("z3u2..."); without it, a key file is used, made
 # on first use only in development (DEBUG), so production never silently changes its key.
