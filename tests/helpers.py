@@ -9,11 +9,17 @@ from django.utils import timezone
 from courses import services as course_services
 from courses.models import CoursePage, LessonPage, Occupation
 from credits.ledger import services as ledger_services
-from lms.accounts.models import Organisation
+from lms.accounts.models import Organisation, User
 from media_pipeline.demo import make_demo_lecture
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import video_asset_create
-from tests.factories import CoursePageFactory, LessonPageFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    CoursePageFactory,
+    InstructorFactory,
+    LessonPageFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 # --- Courses.
 
@@ -146,3 +152,165 @@ def axe_violations(page, axe_script: Path, *, impacts=("serious", "critical")) -
     page.add_script_tag(path=str(axe_script))
     found = page.evaluate(AXE_RUN)
     return [violation for violation in found if violation["impact"] in impacts]
+
+
+# --- The subsidised-training programme.
+
+
+def valid_id_number(seed: int) -> str:
+    """A resident ID number that passes GB 11643, different for each seed (born 1990–1999)."""
+    from lms.accounts.identity import id_number_check_character
+
+    born = dt.date(1990, 1, 1) + dt.timedelta(days=(seed * 37) % 3650)
+    first_17 = f"370902{born:%Y%m%d}{seed % 1000:03d}"
+    return first_17 + id_number_check_character(first_17)
+
+
+def give_identity(user, groups=(), *, seed: int | None = None):
+    """Declare a real-name identity for the user, with a valid ID number of its own."""
+    from lms.accounts.identity import identity_declare
+
+    return identity_declare(
+        user=user,
+        real_name=user.real_name or "张三",
+        id_number=valid_id_number(user.pk if seed is None else seed),
+        groups=list(groups),
+    )
+
+
+def make_hr_office(city="泰安市", name=None):
+    """The HR office of a city."""
+    return OrganisationFactory(
+        name=name or f"{city}人力资源和社会保障局", kind=Organisation.Kind.HR_OFFICE, city=city
+    )
+
+
+def make_hr_officer(office, **facts):
+    """An HR officer acting for the office."""
+    return UserFactory(
+        role=User.Role.HR_OFFICER,
+        organisation=office,
+        phone=None,
+        email=f"hr{office.pk}-{User.objects.count()}@hr.example",
+        real_name="王科长",
+        **facts,
+    )
+
+
+def make_programme_year(office, entries=(), *, year=None, published=True):
+    """A programme year of the office covering today; ``entries`` are dicts of CatalogueEntry
+    fields (occupation, level, sub_list, subsidy_per_class_hour, cap_per_person)."""
+    from decimal import Decimal
+
+    from courses.models import CatalogueEntry, ProgrammeYear
+
+    today = timezone.localdate()
+    programme = ProgrammeYear.objects.create(
+        hr_office=office,
+        year=year or today.year,
+        title="职业技能提升行动",
+        starts_on=today - dt.timedelta(days=200),
+        ends_on=today + dt.timedelta(days=200),
+        published_at=timezone.now() if published else None,
+    )
+    for entry in entries:
+        facts = {
+            "sub_list": CatalogueEntry.SubList.URGENT_SHORTAGE,
+            "subsidy_per_class_hour": Decimal("10.00"),
+            "cap_per_person": Decimal("500.00"),
+            **entry,
+        }
+        CatalogueEntry.objects.create(programme_year=programme, **facts)
+    return programme
+
+
+def make_subsidised_course(
+    *,
+    office=None,
+    city="泰安市",
+    school_name="城东职业技能培训学校",
+    occupation=None,
+    title="快递员（初级）职业技能提升",
+    lessons=2,
+    rate="10.00",
+    cap="500.00",
+):
+    """A course of a school in the city whose occupation the office's current catalogue
+    subsidises at ``rate`` yuan a class hour up to ``cap``, with a cycle starting today, and
+    an instructor of the school. Returns a namespace: office, school (the organisation),
+    course, cycle, instructor, occupation, entry."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from courses.demand import catalogue_entry_for
+    from courses.models import CatalogueEntry, Cycle, ProgrammeYear
+
+    office = office or make_hr_office(city)
+    occupation = (
+        occupation
+        or Occupation.objects.get_or_create(code="4-02-07-08", defaults={"name_zh": "快递员"})[0]
+    )
+    programme = ProgrammeYear.objects.filter(hr_office=office).first() or make_programme_year(
+        office
+    )
+    CatalogueEntry.objects.get_or_create(
+        programme_year=programme,
+        occupation=occupation,
+        level="",
+        defaults={
+            "sub_list": CatalogueEntry.SubList.URGENT_SHORTAGE,
+            "subsidy_per_class_hour": Decimal(rate),
+            "cap_per_person": Decimal(cap),
+        },
+    )
+    school_page = make_school(course_services.catalogue_get_or_create(), name=school_name)
+    school = school_page.organisation
+    school.city = office.city
+    school.save(update_fields=["city"])
+    course = make_course(
+        school_page,
+        occupation,
+        title=title,
+        lessons=lessons,
+        weekdays="0123456",
+        first=timezone.localdate(),
+        session_time=dt.time(0, 0),
+    )
+    instructor = InstructorFactory(organisation=school, real_name="李老师")
+    return SimpleNamespace(
+        office=office,
+        school=school,
+        course=course,
+        cycle=Cycle.objects.filter(course=course).order_by("starts_on").first(),
+        instructor=instructor,
+        occupation=occupation,
+        entry=catalogue_entry_for(course=course),
+    )
+
+
+def end_cycle(cycle):
+    """Let the cycle's time pass: it ran and ended before today."""
+    from courses.models import Cycle
+
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=cycle.pk).update(
+        starts_on=today - dt.timedelta(days=10), ends_on=today - dt.timedelta(days=1)
+    )
+    cycle.refresh_from_db()
+    return cycle
+
+
+def complete_lessons(learner, course, count=None):
+    """Bank ``count`` of the course's lessons (all by default) as watched in full: ledger
+    entries and completions, through the ledger's own service."""
+    done = []
+    for lesson in lessons_of(course)[:count]:
+        done.append(
+            ledger_services.ledger_credit_lesson(
+                learner=learner,
+                lesson=lesson,
+                studied_seconds=lesson.credit_minutes * 60,
+                now=timezone.now(),
+            )
+        )
+    return done

@@ -423,3 +423,11 @@ LEDGER_HMAC_KEY_FILE = Path(
 LEDGER_CHECKPOINT_DIR = Path(
     env("LEDGER_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "ledger-checkpoints"))
 )
+
+# --- Subsidy claims (lms.programmes.claims.claim_compute and claim_line_amount).
+# A learner who redeemed a training voucher is claimed at the voucher's face value, capped at
+# the catalogue's cap per person (research note R28); off: by the class-hour standard instead.
+SUBSIDY_VOUCHER_PAYS_FACE_VALUE = env.bool("SUBSIDY_VOUCHER_PAYS_FACE_VALUE", default=True)
+# A learner is subsidised only after completing every lesson of the course; off: the hours
+# banked count even for a course not finished (the assessment must still be passed, rule e).
+SUBSIDY_REQUIRE_ALL_LESSONS = env.bool("SUBSIDY_REQUIRE_ALL_LESSONS", default=True)
