@@ -550,6 +550,8 @@ def claim_export_xlsx(*, claim: SubsidyClaim) -> bytes:
 def claim_export_pdf(*, claim: SubsidyClaim) -> bytes:
     """The claim file as a landscape A4 PDF with the embedded Chinese font, for the HR office
     of the school's city only."""
+    from fpdf.fonts import FontFace
+
     from credits.certification.certificate_pdf import new_document, printable
 
     claim = _claim_for_export(claim)
@@ -569,7 +571,10 @@ def claim_export_pdf(*, claim: SubsidyClaim) -> bytes:
     pdf.ln(3)
     pdf.set_font("sans", size=7.5)
     widths = (8, 22, 36, 14, 16, 14, 13, 22, 36, 16, 80)
-    with pdf.table(col_widths=widths, line_height=5, first_row_as_headings=True) as table:
+    headings = FontFace(emphasis="", fill_color=(230, 235, 245))
+    with pdf.table(
+        col_widths=widths, line_height=5, first_row_as_headings=True, headings_style=headings
+    ) as table:
         heading = table.row()
         for text in EXPORT_HEADER:
             heading.cell(printable(text))
