@@ -511,3 +511,20 @@ def test_ledger_minutes_outside_the_course_do_not_count(klass):
     )
     assert line.minutes == course_minutes
     assert ClassApplication.objects.count() == 1
+
+
+def test_the_school_files_its_claim_from_the_class_page(client, klass):
+    learner = _learner(klass)
+    complete_lessons(learner, klass.course)
+    application, _ = _apply(klass)
+    end_cycle(klass.cycle)
+    client.force_login(klass.instructor)
+    url = reverse("programmes_school_class", args=[application.pk])
+    page = client.get(url).text
+    assert reverse("programmes_school_claim_file", args=[application.pk]) in page
+    assert learner.real_name in page
+    response = client.post(reverse("programmes_school_claim_file", args=[application.pk]))
+    assert response.status_code == 302 and response["Location"] == url
+    claim = SubsidyClaim.objects.get(application=application)
+    assert claim.filed_by == klass.instructor
+    assert claim.amount_claimed == claim_compute(application=application).total
