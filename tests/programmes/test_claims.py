@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 from openpyxl import load_workbook
@@ -42,6 +42,14 @@ from tests.helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services answer in the active language; these tests read the English wording."""
+    with translation.override("en"):
+        yield
+
 
 PLAN = {
     "teaching_plan": "第1课 安全派件\n第2课 客户沟通",
