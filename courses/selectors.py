@@ -29,6 +29,7 @@ from .models import (
     LessonQuiz,
     Occupation,
     ProgrammeYear,
+    QuizAttempt,
     ScheduledLesson,
     SchoolPage,
 )
@@ -580,3 +581,68 @@ def lesson_contents(*, lesson: LessonPage) -> dict:
             chapters=[chapter.value for chapter in lesson.video_chapters],
         )
     return {"player": player, "quizzes": list(lesson.quizzes.all())}
+
+
+@dataclass
+class CycleLearningFacts:
+    """What a class's learners did in one course: lessons completed (in any cycle, since a
+    lesson is credited once, ever), classroom sessions of the cycle attended, and whether each
+    passed every quiz of the course."""
+
+    lesson_ids: list[int]
+    completed: dict[int, int]
+    attended: dict[int, int]
+    quizzes_total: int
+    quizzes_passed: dict[int, int]
+
+
+def cycle_learning_facts(*, cycle: Cycle, learner_ids: list[int]) -> CycleLearningFacts:
+    """The facts a subsidy claim rests on, for many learners in a fixed number of queries."""
+    course = cycle.course
+    lesson_ids = list(
+        LessonPage.objects.live().child_of(course).order_by("path").values_list("pk", flat=True)
+    )
+    completed = dict(
+        LessonCompletion.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids)
+        .values("learner_id")
+        .annotate(n=Count("id"))
+        .values_list("learner_id", "n")
+    )
+    attended = dict(
+        Attendance.objects.filter(
+            learner_id__in=learner_ids,
+            session__cycle=cycle,
+            status=Attendance.Status.CONFIRMED,
+        )
+        .values("learner_id")
+        .annotate(n=Count("id"))
+        .values_list("learner_id", "n")
+    )
+    quizzes = {(q.lesson_id, q.key) for q in course_quizzes(course=course)}
+    passed: dict[int, set] = {}
+    if quizzes:
+        for learner_id, lesson_id, key in (
+            QuizAttempt.objects.filter(
+                learner_id__in=learner_ids, lesson_id__in=lesson_ids, passed=True
+            )
+            .values_list("learner_id", "lesson_id", "block_id")
+            .distinct()
+        ):
+            if (lesson_id, key) in quizzes:
+                passed.setdefault(learner_id, set()).add((lesson_id, key))
+    return CycleLearningFacts(
+        lesson_ids=lesson_ids,
+        completed=completed,
+        attended=attended,
+        quizzes_total=len(quizzes),
+        quizzes_passed={learner: len(keys) for learner, keys in passed.items()},
+    )
+
+
+def cycle_learner_ids(*, cycle: Cycle) -> list[int]:
+    """Learners enrolled in the cycle now (those who left are not on its roster)."""
+    return list(
+        Enrolment.objects.filter(joined_cycle=cycle, left_at__isnull=True)
+        .order_by("joined_at", "pk")
+        .values_list("learner_id", flat=True)
+    )

@@ -230,7 +230,7 @@ def make_programme_year(office, entries=(), *, on=None, published=True, year=Non
         hr_office=office,
         year=year or on.year,
         title=f"{office.city}{on.year}年职业技能培训补贴目录",
-        starts_on=on - dt.timedelta(days=30),
+        starts_on=on - dt.timedelta(days=200),
         ends_on=on + dt.timedelta(days=330),
         published_at=timezone.now() if published else None,
     )
@@ -263,3 +263,107 @@ def give_identity(user, groups=(), *, real_name=None, seed=None):
         id_number=valid_id_number(user.pk if seed is None else seed),
         groups=list(groups),
     )
+
+
+def make_hr_officer(office, **facts):
+    """An HR officer acting for the office."""
+    return UserFactory(
+        role=User.Role.HR_OFFICER,
+        organisation=office,
+        phone=None,
+        email=f"hr{office.pk}-{User.objects.count()}@hr.example",
+        real_name="王科长",
+        **facts,
+    )
+
+
+def make_subsidised_course(
+    *,
+    office=None,
+    city="泰安市",
+    school_name="城东职业技能培训学校",
+    occupation=None,
+    title="快递员（初级）职业技能提升",
+    lessons=2,
+    rate="10.00",
+    cap="500.00",
+):
+    """A course of a school in the city whose occupation the office's current catalogue
+    subsidises at ``rate`` yuan a class hour up to ``cap``, with a cycle starting today, and
+    an instructor of the school. Returns a namespace: office, school (the organisation),
+    course, cycle, instructor, occupation, entry."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from courses.demand import catalogue_entry_for
+    from courses.models import CatalogueEntry, Cycle, ProgrammeYear
+
+    office = office or make_hr_office(city)
+    occupation = (
+        occupation
+        or Occupation.objects.get_or_create(code="4-02-07-08", defaults={"name_zh": "快递员"})[0]
+    )
+    programme = ProgrammeYear.objects.filter(hr_office=office).first() or make_programme_year(
+        office
+    )
+    CatalogueEntry.objects.get_or_create(
+        programme_year=programme,
+        occupation=occupation,
+        level="",
+        defaults={
+            "sub_list": CatalogueEntry.SubList.URGENT_SHORTAGE,
+            "subsidy_per_class_hour": Decimal(rate),
+            "cap_per_person": Decimal(cap),
+        },
+    )
+    school_page = make_school(course_services.catalogue_get_or_create(), name=school_name)
+    school = school_page.organisation
+    school.city = office.city
+    school.save(update_fields=["city"])
+    course = make_course(
+        school_page,
+        occupation,
+        title=title,
+        lessons=lessons,
+        weekdays="0123456",
+        first=timezone.localdate(),
+        session_time=dt.time(0, 0),
+    )
+    instructor = InstructorFactory(organisation=school, real_name="李老师")
+    return SimpleNamespace(
+        office=office,
+        school=school,
+        course=course,
+        cycle=Cycle.objects.filter(course=course).order_by("starts_on").first(),
+        instructor=instructor,
+        occupation=occupation,
+        entry=catalogue_entry_for(course=course),
+    )
+
+
+def end_cycle(cycle):
+    """Let the cycle's time pass: it ran and ended before today."""
+    from courses.models import Cycle
+
+    today = timezone.localdate()
+    Cycle.objects.filter(pk=cycle.pk).update(
+        starts_on=today - dt.timedelta(days=10), ends_on=today - dt.timedelta(days=1)
+    )
+    cycle.refresh_from_db()
+    return cycle
+
+
+def complete_lessons(learner, course, count=None):
+    """Bank ``count`` of the course's lessons (all by default) as watched in full: ledger
+    entries and completions, through the ledger's own service."""
+    done = []
+    for lesson in lessons_of(course)[:count]:
+        done.append(
+            ledger_services.ledger_credit_lesson(
+                learner=learner,
+                lesson=lesson,
+                studied_seconds=lesson.credit_minutes * 60,
+                now=timezone.now(),
+            )
+        )
+    return done

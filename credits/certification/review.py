@@ -77,21 +77,9 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
         .values_list("kind", "m")
     )
     lesson_ids = {e.lesson_id for e in entries if e.lesson_id}
-    sessions = list(
-        WatchSession.objects.filter(learner=learner, lesson_id__in=lesson_ids).order_by(
-            "started_at"
-        )
-    )
-    sessions_by_lesson: dict[int, list[WatchSession]] = defaultdict(list)
-    for session in sessions:
-        sessions_by_lesson[session.lesson_id].append(session)
-    refusals_by_session: dict[str, dict[str, float]] = defaultdict(dict)
-    for row in (
-        RefusedTime.objects.filter(session__learner=learner)
-        .values("session_id", "reason")
-        .annotate(s=Sum("seconds"))
-    ):
-        refusals_by_session[str(row["session_id"])][row["reason"]] = row["s"]
+    sessions_by_lesson, refusals_by_session = watch_evidence(learner=learner, lesson_ids=lesson_ids)
+    sessions = [s for group in sessions_by_lesson.values() for s in group]
+    sessions.sort(key=lambda s: s.started_at)
     attendance = {
         a.pk: a
         for a in Attendance.objects.filter(learner=learner).select_related("session__lesson")
@@ -153,8 +141,8 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
     return Evidence(
         application=application,
         entries=entries,
-        sessions_by_lesson=dict(sessions_by_lesson),
-        refusals_by_session=dict(refusals_by_session),
+        sessions_by_lesson=sessions_by_lesson,
+        refusals_by_session=refusals_by_session,
         attendance=attendance,
         anomalies=anomalies,
         events=list(application.events.select_related("actor")),
@@ -167,6 +155,26 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
             ),
         },
     )
+
+
+def watch_evidence(
+    *, learner: User, lesson_ids
+) -> tuple[dict[int, list[WatchSession]], dict[str, dict[str, float]]]:
+    """The learner's watch sessions of these lessons, and the seconds refused in each session
+    by reason: the record of how the online hours were studied (two queries)."""
+    sessions_by_lesson: dict[int, list[WatchSession]] = defaultdict(list)
+    for session in WatchSession.objects.filter(learner=learner, lesson_id__in=lesson_ids).order_by(
+        "started_at"
+    ):
+        sessions_by_lesson[session.lesson_id].append(session)
+    refusals_by_session: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in (
+        RefusedTime.objects.filter(session__learner=learner)
+        .values("session_id", "reason")
+        .annotate(s=Sum("seconds"))
+    ):
+        refusals_by_session[str(row["session_id"])][row["reason"]] = row["s"]
+    return dict(sessions_by_lesson), dict(refusals_by_session)
 
 
 def attention_summary(*, learner: User) -> dict:

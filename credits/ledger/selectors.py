@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Sum
+
 from .chain import ChainProblem, check_chain
 from .models import LearnerBalance, LedgerEntry
 
@@ -35,3 +37,14 @@ def ledger_problems(*, checkpoint: "Checkpoint | None" = None) -> tuple[int, lis
             )
         )
     return len(learners), problems
+
+
+def ledger_minutes_for_lessons(*, learner_ids: list[int], lesson_ids: list[int]) -> dict[int, int]:
+    """Minutes each learner banked for these lessons (online, in class, by assessment), in one
+    query: what a class's subsidy is reckoned from."""
+    return dict(
+        LedgerEntry.objects.filter(learner_id__in=learner_ids, lesson_id__in=lesson_ids)
+        .values("learner_id")
+        .annotate(m=Sum("minutes"))
+        .values_list("learner_id", "m")
+    )

@@ -198,6 +198,9 @@ class SubsidyClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
@@ -236,6 +239,7 @@ class ClaimLine(models.Model):
     subsidised = models.BooleanField()
     withheld_reason = models.CharField(max_length=200, blank=True)
     refused = models.BooleanField(default=False)
+    refused_reason = models.CharField(_("reason for refusing"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["claim", "pk"]

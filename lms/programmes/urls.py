@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalogue_views, views, voucher_views
+from . import application_views, catalogue_views, claim_views, views, voucher_views
 
 app_name = "programmes"
 
@@ -25,4 +25,13 @@ urlpatterns = [
         voucher_views.desk_revoke,
         name="voucher_desk_revoke",
     ),
+    path("applications/", application_views.office_queue, name="applications"),
+    path("applications/<int:pk>/", application_views.office_detail, name="application"),
+    path(
+        "applications/<int:pk>/decide/", application_views.office_decide, name="application_decide"
+    ),
+    path("claims/", claim_views.office_queue, name="claims"),
+    path("claims/<int:pk>/", claim_views.office_detail, name="claim"),
+    path("claims/<int:pk>/decide/", claim_views.office_decide, name="claim_decide"),
+    path("claims/<int:pk>/claim.<str:fmt>", claim_views.office_export, name="claim_export"),
 ]
