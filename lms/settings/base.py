@@ -423,3 +423,7 @@ LEDGER_HMAC_KEY_FILE = Path(
 LEDGER_CHECKPOINT_DIR = Path(
     env("LEDGER_CHECKPOINT_DIR", default=str(BASE_DIR / "var" / "ledger-checkpoints"))
 )
+
+# Seconds between two background rebuilds of an HR office's person-time statistics
+# (lms.programmes.statistics); the dashboard's "Refresh now" rebuilds at once.
+STATISTICS_REFRESH_EVERY_S = env.int("STATISTICS_REFRESH_EVERY_S", default=3600)
