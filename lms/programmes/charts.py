@@ -92,6 +92,11 @@ def chart_svg(
         )
     if kind == "bar":
         config.update(x_label_rotation=0 if len(labels) <= 6 else 30)
+    values = [v for _name, vs in series for v in vs]
+    if kind != "donut" and values and all(isinstance(v, int) for v in values):
+        top = max(values)
+        if top <= 10:  # whole person-times: no 0.2 ticks on a small count
+            config["y_labels"] = list(range(0, max(top, 1) + 1))
     chart = KINDS[kind](**config)
     if kind != "donut":
         chart.x_labels = labels
