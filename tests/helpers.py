@@ -367,3 +367,219 @@ def complete_lessons(learner, course, count=None):
             )
         )
     return done
+
+
+def _statistics_hr_office(city="杭州", name=None):
+    """An HR office of ``city`` and one of its officers. Returns (office, officer)."""
+    office = OrganisationFactory(
+        name=name or f"{city}市人力资源和社会保障局", kind=Organisation.Kind.HR_OFFICE, city=city
+    )
+    officer = UserFactory(role=User.Role.HR_OFFICER, organisation=office, phone=None)
+    return office, officer
+
+
+def _statistics_programme_year(office, entries=(), *, year=2026, published=True):
+    """A programme year of ``office`` covering the calendar year, with catalogue ``entries``:
+    (occupation, sub_list) or (occupation, sub_list, level) tuples."""
+    programme = ProgrammeYear.objects.create(
+        hr_office=office,
+        year=year,
+        title=f"{year}年职业技能培训补贴目录",
+        starts_on=dt.date(year, 1, 1),
+        ends_on=dt.date(year, 12, 31),
+        published_at=timezone.now() if published else None,
+    )
+    for occupation, sub_list, *level in entries:
+        CatalogueEntry.objects.create(
+            programme_year=programme,
+            occupation=occupation,
+            level=level[0] if level else "",
+            sub_list=sub_list,
+            subsidy_per_class_hour=10,
+            cap_per_person=1500,
+        )
+    return programme
+
+
+def _local(day: str, hour: int = 20) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour)))
+
+
+def make_statistics_year():
+    """A small programme year of one city, with another city beside it, for the statistics.
+
+    杭州: school 西湖 (district 西湖区) runs 快递员 (urgent shortage, 2 lessons); school 滨江
+    (滨江区) runs 电工 (general, 2 lessons) and 家政 (not on the catalogue, 1 lesson). 宁波 has
+    its own office, year and school running 快递员. Returns a dict of what it made; the
+    figures it implies are worked out by hand in tests/programmes/test_statistics.py.
+    """
+    from courses.models import Cycle, Enrolment, LessonCompletion
+    from credits.certification.models import Application, Certificate, CertificationProgramme
+    from lms.accounts.identity import identity_declare
+    from lms.programmes.models import ClassApplication, SubsidyClaim, TrainingVoucher
+
+    catalogue = course_services.catalogue_get_or_create()
+    office, officer = _statistics_hr_office(city="杭州")
+    other_office, other_officer = _statistics_hr_office(city="宁波")
+    courier = Occupation.objects.create(code="4-02-07-08", name_zh="快递员", name_en="Courier")
+    electrician = Occupation.objects.create(
+        code="6-31-01-03", name_zh="电工", name_en="Electrician"
+    )
+    housekeeper = Occupation.objects.create(
+        code="4-10-01-06", name_zh="家政服务员", name_en="Housekeeper"
+    )
+    Sub = CatalogueEntry.SubList
+    year = _statistics_programme_year(
+        office, [(courier, Sub.URGENT_SHORTAGE), (electrician, Sub.GENERAL)]
+    )
+    other_year = _statistics_programme_year(other_office, [(courier, Sub.URGENT_SHORTAGE)])
+
+    def school(name, city, district):
+        org = OrganisationFactory(
+            name=name, kind=Organisation.Kind.TRAINING_SCHOOL, city=city, district=district
+        )
+        return course_services.school_setup(organisation=org, catalogue=catalogue)
+
+    west = school("西湖职业技能培训学校", "杭州", "西湖区")
+    river = school("滨江职业技能培训学校", "杭州", "滨江区")
+    ningbo = school("鄞州职业技能培训学校", "宁波", "鄞州区")
+    c1 = make_course(west, courier, title="快递员职业技能提升", lessons=2)
+    c2 = make_course(river, electrician, title="电工入门", lessons=2)
+    c3 = make_course(river, housekeeper, title="家政收纳", lessons=1)
+    c4 = make_course(ningbo, courier, title="宁波快递员培训", lessons=2)
+
+    l1, l2, l3, l4 = (UserFactory() for _ in range(4))
+    identity_declare(
+        user=l1,
+        real_name="张一",
+        id_number="11010519491231002X",
+        groups=["rural_migrant", "gig_worker"],
+    )
+    identity_declare(
+        user=l2, real_name="李二", id_number="440304199001011233", groups=["job_seeker"]
+    )
+
+    def enrol(learner, course, day):
+        return Enrolment.objects.create(learner=learner, course=course, joined_at=_local(day))
+
+    e11 = enrol(l1, c1, "2026-03-05")
+    e21 = enrol(l2, c1, "2026-03-20")
+    enrol(l3, c1, "2026-04-02")
+    enrol(l1, c2, "2026-04-10")
+    enrol(l4, c3, "2026-05-01")
+    enrol(l2, c4, "2026-03-10")
+    Enrolment.objects.create(  # the year before: not trained this year
+        learner=l4, course=c1, joined_at=_local("2025-12-20"), left_at=_local("2025-12-21")
+    )
+
+    def complete(learner, course, days):
+        for lesson, day in zip(lessons_of(course), days, strict=False):
+            LessonCompletion.objects.create(
+                learner=learner, lesson=lesson, completed_at=_local(day), source="watched"
+            )
+
+    complete(l1, c1, ["2026-03-10", "2026-04-03"])  # completed, in April
+    complete(l2, c1, ["2026-03-25"])  # one lesson of two: not completed
+    complete(l4, c3, ["2026-05-06"])  # completed, in May
+    complete(l2, c4, ["2026-03-12", "2026-03-14"])  # 宁波's
+
+    evaluator = OrganisationFactory(name="浙江鉴定中心", kind=Organisation.Kind.EVALUATION)
+    programme = CertificationProgramme.objects.create(
+        name_zh="快递员（五级）", issuer=evaluator, occupation=courier, class_hours_required=2
+    )
+
+    def certify(learner, day, n, revoked=False):
+        application = Application.objects.create(
+            learner=learner,
+            programme=programme,
+            status=Application.Status.APPROVED,
+            submitted_at=_local(day, 9),
+            chain_head_hash="0" * 64,
+        )
+        return Certificate.objects.create(
+            application=application,
+            learner=learner,
+            programme=programme,
+            number=f"NS-{n}",
+            public_id=f"p{n}",
+            status_index=n,
+            minutes=90,
+            issued_at=_local(day, 10),
+            revoked_at=_local(day, 12) if revoked else None,
+            revoked_reason="错发" if revoked else "",
+        )
+
+    certify(l1, "2026-05-15", 1)  # certified, in May
+    certify(l2, "2026-05-16", 2, revoked=True)  # revoked: not certified
+    certify(l3, "2026-03-30", 3)  # issued before l3 joined: not from this training
+
+    entries = {e.occupation_id: e for e in year.entries.all()}
+
+    def claim(course, number, state, claimed, approved=None, filed="2026-04-20", paid=None):
+        cycle = Cycle.objects.create(
+            course=course,
+            number=number,
+            starts_on=dt.date(2026, 3, 1),
+            ends_on=dt.date(2026, 3, 31),
+        )
+        application = ClassApplication.objects.create(
+            cycle=cycle,
+            school=course_school_of(course),
+            hr_office=office,
+            catalogue_entry=entries[course.occupation_id],
+            teaching_plan="计划",
+            venue="教室",
+            assessment_plan="考核",
+            state=ClassApplication.State.APPROVED,
+            submitted_by=officer,
+            submitted_at=_local("2026-02-20"),
+        )
+        return SubsidyClaim.objects.create(
+            application=application,
+            state=state,
+            amount_claimed=claimed,
+            amount_approved=approved,
+            filed_by=officer,
+            filed_at=_local(filed),
+            paid_at=_local(paid) if paid else None,
+        )
+
+    State = SubsidyClaim.State
+    claim(c1, 901, State.FILED, "300.00", filed="2026-04-20")
+    claim(c2, 902, State.APPROVED, "200.00", "150.00", filed="2026-05-02")
+    claim(c1, 903, State.PAID, "500.00", "480.00", filed="2026-05-20", paid="2026-06-10")
+    claim(c2, 904, State.REFUSED, "999.00", filed="2026-05-21")
+
+    def voucher(n, holder, enrolment, state):
+        return TrainingVoucher.objects.create(
+            number=f"V{n}",
+            programme_year=year,
+            hr_office=office,
+            holder=holder,
+            kind=TrainingVoucher.Kind.GENERAL,
+            face_value="100.00",
+            state=state,
+            issued_at=_local("2026-02-01"),
+            expires_on=dt.date(2026, 5, 1),
+            enrolment=enrolment,
+            school=west.organisation,
+        )
+
+    voucher(1, l2, e21, TrainingVoucher.State.REDEEMED)  # committed, in March
+    voucher(2, l1, e11, TrainingVoucher.State.SCHOOL_CLAIMED)  # inside a claim already
+    return {
+        "office": office,
+        "officer": officer,
+        "other_office": other_office,
+        "other_officer": other_officer,
+        "year": year,
+        "other_year": other_year,
+        "schools": (west.organisation, river.organisation, ningbo.organisation),
+        "courses": (c1, c2, c3, c4),
+        "learners": (l1, l2, l3, l4),
+        "occupations": (courier, electrician, housekeeper),
+    }
+
+
+def course_school_of(course) -> Organisation:
+    return course.get_parent().specific.organisation

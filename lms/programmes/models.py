@@ -257,3 +257,85 @@ class ClaimLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim}: {self.learner}"
+
+
+class PersonTimeRollup(models.Model):
+    """Person-times (人次) and subsidy of one HR office, added up ahead of the dashboard.
+
+    One row per (programme year, month, school, occupation, level, demand sub-list, learner
+    group). Rows whose ``learner_group`` is ``ALL_GROUPS`` count every enrolment once and carry
+    the money; the other rows repeat the counts per declared group (a person in two groups is
+    in both), ``NO_GROUP`` for a person who declared none, so totals never come from them.
+    ``sub_list`` is empty for a course not on that year's catalogue. Rebuilt as a whole per
+    office by ``lms.programmes.statistics.statistics_refresh``; never edited by hand.
+    """
+
+    ALL_GROUPS = "*"
+    NO_GROUP = "-"
+
+    hr_office = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    programme_year = models.ForeignKey(
+        "courses.ProgrammeYear", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="the first day of the month")
+    school = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    district = models.CharField(max_length=50, blank=True)
+    occupation = models.ForeignKey(
+        "courses.Occupation", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    level = models.CharField(max_length=2, blank=True)
+    sub_list = models.CharField(max_length=32, blank=True)
+    learner_group = models.CharField(max_length=32)
+    trained = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    certified = models.PositiveIntegerField(default=0)
+    subsidy_committed = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+    subsidy_paid = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "hr_office",
+                    "programme_year",
+                    "month",
+                    "school",
+                    "occupation",
+                    "level",
+                    "sub_list",
+                    "learner_group",
+                ],
+                name="one_rollup_row_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["hr_office", "programme_year", "learner_group", "month"],
+                name="rollup_office_year_group",
+            )
+        ]
+        verbose_name = _("person-time rollup row")
+        verbose_name_plural = _("person-time rollup rows")
+
+    def __str__(self) -> str:
+        return f"{self.hr_office_id} {self.month:%Y-%m} {self.learner_group}"
+
+
+class StatisticsRefresh(models.Model):
+    """When an office's rollup was last rebuilt, and how long that took."""
+
+    hr_office = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="statistics_refresh"
+    )
+    refreshed_at = models.DateTimeField()
+    seconds = models.FloatField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("statistics refresh")
+        verbose_name_plural = _("statistics refreshes")
+
+    def __str__(self) -> str:
+        return f"{self.hr_office} {self.refreshed_at:%Y-%m-%d %H:%M}"

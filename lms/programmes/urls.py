@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import application_views, catalogue_views, claim_views, views, voucher_views
+from . import (
+    application_views,
+    catalogue_views,
+    claim_views,
+    statistics_views,
+    views,
+    voucher_views,
+)
 
 app_name = "programmes"
 
@@ -34,4 +41,8 @@ urlpatterns = [
     path("claims/<int:pk>/", claim_views.office_detail, name="claim"),
     path("claims/<int:pk>/decide/", claim_views.office_decide, name="claim_decide"),
     path("claims/<int:pk>/claim.<str:fmt>", claim_views.office_export, name="claim_export"),
+    path("statistics/", statistics_views.dashboard, name="statistics"),
+    path("statistics/refresh/", statistics_views.refresh, name="statistics_refresh"),
+    path("statistics/<slug:name>.svg", statistics_views.chart, name="statistics_chart"),
+    path("statistics/<slug:name>.csv", statistics_views.table_csv, name="statistics_csv"),
 ]

@@ -435,6 +435,7 @@ LEDGER_CHECKPOINT_DIR = Path(
 # 0 (Monday) to 6 (Sunday); a session must start and end inside one rule's hours of its day.
 TOPIC_REQUESTS_PER_DAY = env.int("TOPIC_REQUESTS_PER_DAY", default=3)
 COMMUNITY_SESSION_HOURS = env("COMMUNITY_SESSION_HOURS", default="0-4=18:00-22:00;5-6=08:00-22:00")
+
 # --- Subsidy claims (lms.programmes.claims.claim_compute and claim_line_amount).
 # A learner who redeemed a training voucher is claimed at the voucher's face value, capped at
 # the catalogue's cap per person (research note R28); off: by the class-hour standard instead.
@@ -442,3 +443,7 @@ SUBSIDY_VOUCHER_PAYS_FACE_VALUE = env.bool("SUBSIDY_VOUCHER_PAYS_FACE_VALUE", de
 # A learner is subsidised only after completing every lesson of the course; off: the hours
 # banked count even for a course not finished (the assessment must still be passed, rule e).
 SUBSIDY_REQUIRE_ALL_LESSONS = env.bool("SUBSIDY_REQUIRE_ALL_LESSONS", default=True)
+
+# Seconds between two background rebuilds of an HR office's person-time statistics
+# (lms.programmes.statistics); the dashboard's "Refresh now" rebuilds at once.
+STATISTICS_REFRESH_EVERY_S = env.int("STATISTICS_REFRESH_EVERY_S", default=3600)
