@@ -27,6 +27,7 @@ from lms.accounts.models import Organisation, User
 from .applications import school_of
 from .models import ClaimLine, ClassApplication, SubsidyClaim, TrainingVoucher
 from .scope import schools_in_scope
+from .statistics import statistics_refresh_soon
 from .vouchers import voucher_transition
 
 State = SubsidyClaim.State
@@ -267,6 +268,7 @@ def claim_file(*, application: ClassApplication, actor: User) -> SubsidyClaim:
                 actor=actor,
                 reason=_("Claimed in subsidy claim %(n)s") % {"n": claim.pk},
             )
+    statistics_refresh_soon(office=application.hr_office)
     return claim
 
 
@@ -398,6 +400,7 @@ def claim_approve(
     locked.decided_by = actor
     locked.decided_at = timezone.now()
     locked.save(update_fields=["amount_approved", "state", "decided_by", "decided_at"])
+    statistics_refresh_soon(office=office)
     return locked
 
 
@@ -424,6 +427,7 @@ def claim_refuse(
     locked.decided_at = timezone.now()
     locked.reason = reason
     locked.save(update_fields=["state", "amount_approved", "decided_by", "decided_at", "reason"])
+    statistics_refresh_soon(office=office)
     return locked
 
 
@@ -444,6 +448,7 @@ def claim_mark_paid(*, claim: SubsidyClaim, office: Organisation, actor: User) -
     locked.paid_at = timezone.now()
     locked.paid_by = actor
     locked.save(update_fields=["state", "paid_at", "paid_by"])
+    statistics_refresh_soon(office=office)
     return locked
 
 
