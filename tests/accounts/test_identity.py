@@ -7,7 +7,6 @@ import sys
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import RequestFactory
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.debug import ExceptionReporter
 
@@ -137,9 +136,7 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("number", "code", "message"), REFUSED)
-def test_a_malformed_number_is_refused_with_its_reason_and_nothing_is_stored(
-    number, code, message
-):
+def test_a_malformed_number_is_refused_with_its_reason_and_nothing_is_stored(number, code, message):
     learner = UserFactory(real_name="")
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         declare(learner, number)
@@ -151,9 +148,7 @@ def test_a_malformed_number_is_refused_with_its_reason_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize(("number", "code", "message"), REFUSED)
-def test_the_page_says_why_a_number_is_refused_and_stores_nothing(
-    english, number, code, message
-):
+def test_the_page_says_why_a_number_is_refused_and_stores_nothing(english, number, code, message):
     client = english
     learner = UserFactory()
     client.force_login(learner)
