@@ -149,3 +149,31 @@ def identity_declare(
             user.real_name = real_name
             user.save(update_fields=["real_name"])
     return identity
+
+
+def identity_keys_rotate(*, batch_size: int = 500) -> int:
+    """Encrypt every stored ID number again under the first key of IDENTITY_ENCRYPTION_KEYS,
+    so the keys after it can be retired. Returns how many were re-encrypted. The digest and
+    the masked form do not change; a row no listed key decrypts stops it, changing nothing
+    more (ImproperlyConfigured)."""
+    cipher = _cipher()
+    done = 0
+    ids = list(RealNameIdentity.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            rows = RealNameIdentity.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch_size]
+            )
+            for identity in rows:
+                try:
+                    token = cipher.rotate(identity.id_number_ciphertext.encode())
+                except InvalidToken:
+                    raise ImproperlyConfigured(
+                        f"The ID number of identity {identity.pk} cannot be decrypted with "
+                        "IDENTITY_ENCRYPTION_KEYS: keep the key it was encrypted with listed."
+                    ) from None
+                RealNameIdentity.objects.filter(pk=identity.pk).update(
+                    id_number_ciphertext=token.decode()
+                )
+                done += 1
+    return done

@@ -391,3 +391,23 @@ def test_an_error_report_of_the_page_carries_no_number(monkeypatch, settings):
     sent = mail.outbox[0].subject + mail.outbox[0].body
     assert "Internal Server Error" in sent
     assert WITH_X not in sent and WITH_X[:17] not in sent
+
+
+def test_rotating_the_keys_re_encrypts_every_number_so_the_old_key_can_go(settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.IDENTITY_ENCRYPTION_KEYS = [old_key]
+    first, second = declare(UserFactory(), WITH_X), declare(UserFactory(), WITH_DIGIT)
+    digests = set(RealNameIdentity.objects.values_list("id_number_digest", flat=True))
+    settings.IDENTITY_ENCRYPTION_KEYS = [new_key]
+    with pytest.raises(CommandError):  # the old key is not listed: nothing can be read
+        call_command("identity_rotate_keys")
+    settings.IDENTITY_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("identity_rotate_keys")
+    settings.IDENTITY_ENCRYPTION_KEYS = [new_key]  # the old key retired
+    for identity, number in ((first, WITH_X), (second, WITH_DIGIT)):
+        identity.refresh_from_db()
+        assert id_number_reveal(identity=identity) == number
+    assert set(RealNameIdentity.objects.values_list("id_number_digest", flat=True)) == digests
