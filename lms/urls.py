@@ -35,6 +35,7 @@ urlpatterns = [
         account_views.confirm_login_code,
         name="account_confirm_login_code",
     ),
+    path("accounts/identity/", account_views.identity, name="account_identity"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(

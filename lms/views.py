@@ -11,6 +11,9 @@ from courses.services import attendance_check_out, quiz_submit
 from credits.ledger.services import ledger_credit_assessment, ledger_credit_attendance
 from credits.selectors import learner_hours_summary
 
+from .accounts.identity import identity_of
+from .accounts.models import User
+
 
 def home(request):
     """The learner's front door: tonight's work for a signed-in learner, a welcome otherwise."""
@@ -18,6 +21,8 @@ def home(request):
     if request.user.is_authenticated:
         context["tonight"] = learner_tonight(user=request.user)
         context["hours"] = learner_hours_summary(learner=request.user)
+        if request.user.role == User.Role.LEARNER:
+            context["identity"] = identity_of(request.user)
     return render(request, "lms/home.html", context)
 
 

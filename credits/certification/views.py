@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from allauth.core.internal import ratelimit as allauth_ratelimit
 
 from credits.ledger.services import attendance_bank_closed
+from lms.accounts.identity import identity_of
 from lms.accounts.models import Organisation, User
 from lms.accounts.phones import mask_phone
 
@@ -153,7 +154,11 @@ def review(request, application_id: int):
     application = _application_for(request, application_id)
     services.review_log_viewed(reviewer=request.user, application=application)
     evidence = application_evidence(application=application)
-    return render(request, "credits/review.html", {"evidence": evidence, "a": application})
+    return render(
+        request,
+        "credits/review.html",
+        {"evidence": evidence, "a": application, "identity": identity_of(application.learner)},
+    )
 
 
 @require_POST

@@ -83,3 +83,54 @@ class StaffLoginForm(LoginForm):
 
     def _setup_password_field(self) -> None:
         self.fields["login"].label = _("Email")
+
+
+class IdentityForm(forms.Form):
+    """A learner's real name, resident ID number and learner groups, as they declare them.
+
+    The checks themselves (GB 11643, one number one account) live in
+    ``lms.accounts.identity.identity_declare``; the view puts its refusals on these fields.
+    """
+
+    real_name = forms.CharField(
+        label=_("Real name, as on your ID card"),
+        max_length=100,
+        error_messages={"required": _("Give your real name as on your ID card.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("Resident ID number (18 characters)"),
+        max_length=40,
+        strip=True,
+        error_messages={"required": _("Enter your resident ID number.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "maxlength": "40",
+                "aria-describedby": "id-number-help",
+            }
+        ),
+    )
+    groups = forms.MultipleChoiceField(
+        label=_("I am a"),
+        choices=User.LearnerGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every group you belong to: some subsidies are for these groups."),
+    )
+
+    # Which field each refusal of identity_declare belongs to (its ValidationError code).
+    FIELD_OF_CODE = {
+        "name": "real_name",
+        "required": "id_number",
+        "shape": "id_number",
+        "birth_date": "id_number",
+        "checksum": "id_number",
+        "taken": "id_number",
+        "group": "groups",
+    }
+
+    def add_refusal(self, error: forms.ValidationError) -> None:
+        self.add_error(self.FIELD_OF_CODE.get(error.code), error)

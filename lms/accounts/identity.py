@@ -10,74 +10,39 @@ its one caller is the claim file an HR office is entitled to.
 import base64
 import hashlib
 import hmac
-import re
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from .id_numbers import (
+    id_number_birth_date,
+    id_number_check_character,
+    id_number_clean,
+    id_number_mask,
+    redact_id_numbers,
+)
 from .models import GroupMembership, RealNameIdentity, User
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARACTERS = "10X98765432"
-SHAPE = re.compile(r"^[1-9]\d{5}(\d{4})(\d{2})(\d{2})\d{3}[\dX]$")
-# Anything in running text that looks like an ID number: 17 digits and a digit or X.
-ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{16}[\dXx](?![0-9A-Za-z])")
-
-
-def id_number_check_character(first_17: str) -> str:
-    total = sum(int(digit) * weight for digit, weight in zip(first_17, WEIGHTS, strict=True))
-    return CHECK_CHARACTERS[total % 11]
-
-
-def id_number_clean(value: str) -> str:
-    """The ID number in its one stored form (18 characters, capital X), or a ValidationError
-    that says what is wrong with it."""
-    number = (value or "").strip().replace(" ", "").upper()
-    match = SHAPE.match(number)
-    if not match:
-        raise ValidationError(
-            _("A resident ID number has 18 characters: 17 digits, then a digit or X."),
-            code="shape",
-        )
-    year, month, day = (int(part) for part in match.groups())
-    try:
-        born = date(year, month, day)
-    except ValueError:
-        raise ValidationError(
-            _("The date of birth in this ID number does not exist."), code="birth_date"
-        ) from None
-    if born > timezone.localdate() or year < 1900:
-        raise ValidationError(
-            _("The date of birth in this ID number is not possible."), code="birth_date"
-        )
-    if id_number_check_character(number[:17]) != number[17]:
-        raise ValidationError(
-            _("This ID number's last character does not match: please check every digit."),
-            code="checksum",
-        )
-    return number
-
-
-def id_number_birth_date(number: str) -> date:
-    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-
-
-def id_number_mask(number: str) -> str:
-    """What every page shows: the first three and the last four characters."""
-    return number[:3] + "*" * (len(number) - 7) + number[-4:]
-
-
-def redact_id_numbers(text: str) -> str:
-    """Running text with every ID number masked: for log lines and messages."""
-    return ID_NUMBER_IN_TEXT.sub(lambda match: id_number_mask(match.group(0).upper()), text)
+__all__ = [
+    "id_number_birth_date",
+    "id_number_check_character",
+    "id_number_clean",
+    "id_number_digest",
+    "id_number_mask",
+    "id_number_reveal",
+    "identity_declare",
+    "identity_groups",
+    "identity_of",
+    "redact_id_numbers",
+]
 
 
 def _derived(label: bytes) -> bytes:
@@ -100,6 +65,7 @@ def _digest_key() -> bytes:
     return key.encode() if key else _derived(b"nightschool identity digest")
 
 
+@sensitive_variables()
 def id_number_digest(number: str) -> str:
     return hmac.new(_digest_key(), number.encode(), hashlib.sha256).hexdigest()
 
@@ -127,15 +93,21 @@ def identity_groups(identity: RealNameIdentity | None) -> set[str]:
     return set(identity.groups.values_list("group", flat=True))
 
 
-@transaction.atomic
+@sensitive_variables()  # every frame below too: Django's error reports show none of their values
 def identity_declare(
     *, user: User, real_name: str, id_number: str, groups: list[str]
 ) -> RealNameIdentity:
     """Record (or correct) a learner's real name, ID number and groups.
 
-    A malformed number, a number another account already holds, an empty name or an unknown
-    group is refused with a ValidationError and changes nothing.
+    A malformed number, a number another account already holds, an empty name, an unknown
+    group or an account that is not a learner's is refused with a ValidationError (its
+    ``code`` says which) and changes nothing. A correction replaces the ciphertext, digest and
+    masked form together.
     """
+    if user.role != User.Role.LEARNER:
+        raise ValidationError(
+            _("Only learners declare a real-name identity for a subsidy."), code="role"
+        )
     real_name = (real_name or "").strip()
     if not real_name:
         raise ValidationError(_("Give your real name as on your ID card."), code="name")
@@ -153,24 +125,55 @@ def identity_declare(
             _("This ID number is already registered to another account."), code="taken"
         )
     now = timezone.now()
-    identity = identity_of(user) or RealNameIdentity(user=user, declared_at=now)
-    identity.real_name = real_name
-    identity.id_number_ciphertext = _cipher().encrypt(number.encode()).decode()
-    identity.id_number_digest = digest
-    identity.id_number_masked = id_number_mask(number)
-    identity.birth_date = id_number_birth_date(number)
-    identity.updated_at = now
-    try:
-        with transaction.atomic():
-            identity.save()
-    except IntegrityError:  # a concurrent declaration of the same number won the race
-        raise ValidationError(
-            _("This ID number is already registered to another account."), code="taken"
-        ) from None
-    identity.groups.exclude(group__in=groups).delete()
-    for group in sorted(set(groups)):
-        GroupMembership.objects.get_or_create(identity=identity, group=group)
-    if user.real_name != real_name:
-        user.real_name = real_name
-        user.save(update_fields=["real_name"])
+    with transaction.atomic():  # a block, not a decorator: its frame would hold the arguments
+        identity = identity_of(user) or RealNameIdentity(user=user, declared_at=now)
+        identity.real_name = real_name
+        identity.id_number_ciphertext = _cipher().encrypt(number.encode()).decode()
+        identity.id_number_digest = digest
+        identity.id_number_masked = id_number_mask(number)
+        identity.birth_date = id_number_birth_date(number)
+        identity.updated_at = now
+        try:
+            with transaction.atomic():
+                identity.save()
+        except IntegrityError:  # a concurrent declaration of the same number won the race
+            if identity.pk is None:
+                user._state.fields_cache.pop("identity", None)
+            raise ValidationError(
+                _("This ID number is already registered to another account."), code="taken"
+            ) from None
+        identity.groups.exclude(group__in=groups).delete()
+        for group in sorted(set(groups)):
+            GroupMembership.objects.get_or_create(identity=identity, group=group)
+        if user.real_name != real_name:
+            user.real_name = real_name
+            user.save(update_fields=["real_name"])
     return identity
+
+
+def identity_keys_rotate(*, batch_size: int = 500) -> int:
+    """Encrypt every stored ID number again under the first key of IDENTITY_ENCRYPTION_KEYS,
+    so the keys after it can be retired. Returns how many were re-encrypted. The digest and
+    the masked form do not change; a row no listed key decrypts stops it, changing nothing
+    more (ImproperlyConfigured)."""
+    cipher = _cipher()
+    done = 0
+    ids = list(RealNameIdentity.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            rows = RealNameIdentity.objects.select_for_update().filter(
+                pk__in=ids[start : start + batch_size]
+            )
+            for identity in rows:
+                try:
+                    token = cipher.rotate(identity.id_number_ciphertext.encode())
+                except InvalidToken:
+                    raise ImproperlyConfigured(
+                        f"The ID number of identity {identity.pk} cannot be decrypted with "
+                        "IDENTITY_ENCRYPTION_KEYS: keep the key it was encrypted with listed."
+                    ) from None
+                RealNameIdentity.objects.filter(pk=identity.pk).update(
+                    id_number_ciphertext=token.decode()
+                )
+                done += 1
+    return done

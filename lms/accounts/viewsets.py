@@ -1,15 +1,60 @@
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.users.views.users import EditView as WagtailUserEditView
+from wagtail.users.views.users import IndexView as WagtailUserIndexView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .forms import StaffUserCreationForm, StaffUserEditForm
+from .identity import identity_of
 from .models import Organisation
 from .selectors import organisations_user_may_manage
 
 
+def identity_status(user) -> str:
+    """What the admin shows of a person's real-name identity: the masked number, never more."""
+    identity = identity_of(user)
+    if identity is None:
+        return ""
+    return f"{_('Real name confirmed')} · {identity.id_number_masked}"
+
+
+class UserIndexView(WagtailUserIndexView):
+    @cached_property
+    def columns(self):
+        return [
+            *super().columns,
+            Column(
+                "identity",
+                accessor=identity_status,
+                label=_("Real-name identity"),
+                classname="identity",
+                width="20%",
+            ),
+        ]
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("identity")
+
+
+class UserEditView(WagtailUserEditView):
+    """The person's identity is shown (masked) beside their account; it is never a field of
+    the form, so the admin cannot change the stored number: only the learner can correct it."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["identity"] = identity_of(self.object)
+        return context
+
+
 class UserViewSet(WagtailUserViewSet):
+    index_view_class = UserIndexView
+    edit_view_class = UserEditView
+
     def get_form_class(self, for_update=False):
         return StaffUserEditForm if for_update else StaffUserCreationForm
 

@@ -359,14 +359,56 @@ PERMISSIONS_POLICY = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+
+def logging_config(*, level: str) -> dict:
+    """Logging for every environment. Every handler masks resident ID numbers
+    (lms.accounts.logging.RedactIdNumbers): a handler added here must list the filter too.
+
+    Django's own defaults are kept, each with the filter: errors of ``django`` go to the
+    administrators by e-mail when DEBUG is off (and to the console through the root), and
+    ``django.server`` prints the development server's request lines."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "redact_id_numbers": {"()": "lms.accounts.logging.RedactIdNumbers"},
+            "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        },
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "django.server": {
+                "()": "django.utils.log.ServerFormatter",
+                "format": "[{server_time}] {message}",
+                "style": "{",
+            },
+        },
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact_id_numbers"],
+            },
+            "django.server": {
+                "class": "logging.StreamHandler",
+                "formatter": "django.server",
+                "filters": ["redact_id_numbers"],
+            },
+            "mail_admins": {
+                "class": "django.utils.log.AdminEmailHandler",
+                "level": "ERROR",
+                "filters": ["require_debug_false", "redact_id_numbers"],
+            },
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django": {"handlers": ["mail_admins"], "level": level},
+            "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+            "django.db.backends": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(level=env("LOG_LEVEL", default="INFO"))
 
 # --- Study-time accounting (credits). Defaults follow the common rules for subsidised
 # online training; each is a setting because provinces differ.

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env, prepared_statements
+from .base import env, logging_config, prepared_statements
 
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 DEBUG = False
@@ -25,7 +25,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+LOGGING = logging_config(level="WARNING")  # the same handlers and ID-number masking, quieter
 STATIC_ROOT = None  # nothing is collected in tests; files come from the app folders
 WHITENOISE_USE_FINDERS = True
 

@@ -70,7 +70,14 @@ def test_learner_pages_have_no_serious_accessibility_violation(
     check(reverse("account_login"))
     check(verify)
     log_in(axe_phone.context, live_server, learner)
-    for path in ("/", course.get_parent().get_parent().url, course.url, "/hours/", lesson.url):
+    pages = (
+        "/",
+        course.get_parent().get_parent().url,
+        course.url,
+        "/hours/",
+        "/accounts/identity/",
+    )
+    for path in (*pages, lesson.url):
         check(path)
     # The lesson page was checked with what makes it a lesson: the player and the quiz.
     assert axe_phone.locator("[data-nightschool-player] video").count() == 1
