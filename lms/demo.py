@@ -15,6 +15,7 @@ from courses.services import enrolment_join
 from credits.certification.demo import load_demo_programmes
 from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_get_or_create, user_create
+from lms.programmes.demo import load_demo_programme
 
 DEMO_PASSWORD = "night-school-demo"  # noqa: S105 - printed for the local demo only
 LEARNER_PHONE = "+8613800138000"
@@ -96,6 +97,14 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         learner=learner,
         instructor=User.objects.get(email="teacher@nightschool.example"),
     )
+    programme_logins = load_demo_programme(
+        school=school,
+        instructor=User.objects.get(email="teacher@nightschool.example"),
+        reviewer=User.objects.get(email="reviewer@nightschool.example"),
+        learner=learner,
+        courier_course=courses[0],
+        password=DEMO_PASSWORD,
+    )
     load_demo_community(
         school_org=school,
         centre=centre,
@@ -110,4 +119,5 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         DemoLogin("reviewer", "reviewer@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("admin", "admin@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("organiser", "organiser@nightschool.example", f"password {DEMO_PASSWORD}"),
+        *(DemoLogin(role, login, f"password {DEMO_PASSWORD}") for role, login in programme_logins),
     ]

@@ -6,7 +6,7 @@ from lms.accounts.models import Organisation, User
 
 from ..models import TopicRequest, TopicSecond
 
-DEMO_CITY = "杭州市"
+DEMO_CITY = "泰安市"
 
 
 def load_demo_community(

@@ -243,3 +243,75 @@ def load_demo_questions(*, course: CoursePage, learner: User, instructor: User) 
                 text=answer,
                 now=asked_at + dt.timedelta(hours=number + 20),
             )
+
+
+YEAR_COURSES = [
+    {
+        "school": "城东职业技能培训学校",
+        "slug": "housekeeping-basic",
+        "title": "家政服务员（初级）收纳与保洁",
+        "occupation": "4-10-01-06",
+        "weekdays": "13",
+        "lessons": [
+            ("家政服务的规范", "上门礼仪、服务合同与安全。"),
+            ("整理收纳", "衣柜、厨房和儿童房的收纳方法。"),
+            ("居家保洁", "常用清洁剂的安全使用与分区保洁。"),
+        ],
+        "summary": "晚上两小时，学会上门家政服务的基本功，可申请培训补贴。",
+    },
+    {
+        "school": "岱岳区职业技能培训学校",
+        "slug": "electrician-basic",
+        "title": "电工（初级）安全用电与线路入门",
+        "occupation": "6-31-01-03",
+        "weekdays": "024",
+        "lessons": [
+            ("安全用电常识", "触电的原因与预防，漏电保护器。"),
+            ("常用工具与仪表", "电笔、万用表的正确使用。"),
+            ("照明线路安装", "开关、插座和灯具的接线。"),
+            ("故障排查", "跳闸、短路的排查思路。"),
+        ],
+        "summary": "零基础学电工：安全第一，会用仪表，会装照明线路。",
+    },
+    {
+        "school": "岱岳区职业技能培训学校",
+        "slug": "elderly-care-basic",
+        "title": "养老护理员（初级）居家照护",
+        "occupation": "4-10-01-05",
+        "weekdays": "25",
+        "lessons": [
+            ("照护的基本原则", "尊重、安全与沟通。"),
+            ("饮食与起居照料", "协助进食、翻身与转移。"),
+            ("常见急症的应对", "跌倒、噎食时怎么办。"),
+        ],
+        "summary": "为家里老人、也为一份新工作：居家照护的基本技能。",
+    },
+]
+
+
+@transaction.atomic
+def load_demo_year_courses(*, schools: dict[str, Organisation]) -> list[CoursePage]:
+    """Courses that have run since eleven months ago at the city's schools, so the demo has a
+    year of person-time history. Their occupations come from the demo catalogue."""
+    catalogue = services.catalogue_get_or_create()
+    first = timezone.localdate() - dt.timedelta(days=330)
+    courses = []
+    for facts in YEAR_COURSES:
+        school = services.school_setup(organisation=schools[facts["school"]], catalogue=catalogue)
+        courses.append(
+            _course(
+                school=school,
+                slug=facts["slug"],
+                title=facts["title"],
+                occupation=Occupation.objects.get(code=facts["occupation"]),
+                lessons=facts["lessons"],
+                weekdays=facts["weekdays"],
+                first=first,
+                hours=len(facts["lessons"]),
+                summary=facts["summary"],
+                outcomes=facts["summary"],
+                participation="online",
+                with_videos=False,
+            )
+        )
+    return courses

@@ -29,3 +29,27 @@ def load_demo_programmes(*, evaluator: Organisation) -> list[CertificationProgra
     if created:
         programme.required_courses.set(CoursePage.objects.filter(slug="courier-basic"))
     return [programme]
+
+
+@transaction.atomic
+def load_demo_year_programmes(*, evaluator: Organisation) -> list[CertificationProgramme]:
+    """The electrician's class-hours certificate the demo's finished class earns."""
+    electrician = Occupation.objects.filter(code="6-31-01-03").first()
+    programme, created = CertificationProgramme.objects.get_or_create(
+        name_zh="电工（五级）职业技能学时证明",
+        issuer=evaluator,
+        defaults={
+            "name_en": "Electrician (level 5) class-hours certificate",
+            "occupation": electrician,
+            "level": "5",
+            "description": "证明持证人完成电工五级培训规定的学时、实操课与结业考核。",
+            "class_hours_required": 6,
+            "occupation_class_hours": 6,
+            "window_months": 24,
+            "assessment": CertificationProgramme.Assessment.COURSE_QUIZ,
+            "validity_years": 3,
+        },
+    )
+    if created:
+        programme.required_courses.set(CoursePage.objects.filter(slug="electrician-basic"))
+    return [programme]

@@ -4,6 +4,8 @@ A cycle counts for subsidy only once the office approved it. The school side act
 its instructors and leads (in the admin); the office through its HR officers (the desk).
 """
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -101,6 +103,7 @@ def class_application_submit(
     instructors: list[User],
     venue: str,
     assessment_plan: str,
+    now: dt.datetime | None = None,
 ) -> ClassApplication:
     """Apply to open a subsidised class for the cycle. The roster is the cycle's learners now.
 
@@ -108,17 +111,18 @@ def class_application_submit(
     course, the cycle has ended, it was applied for before, the course is not on the current
     catalogue, a field is empty, or an instructor named is not the school's.
     """
+    now = now or timezone.now()
     school = school_of(actor)
     if school is None or not user_may_teach_course(user=actor, course_id=cycle.course_id):
         raise PermissionDenied(_("You do not teach at this course's school."))
     course = cycle.course
     if course_school(course=course) != school:
         raise PermissionDenied(_("You do not teach at this course's school."))
-    if cycle.ends_on < timezone.localdate():
+    if cycle.ends_on < timezone.localdate(now):
         raise ValidationError(_("This cycle has ended: apply for one still to come."))
     if ClassApplication.objects.filter(cycle=cycle).exists():
         raise ValidationError(_("This cycle has been applied for already."))
-    entry = catalogue_entry_for(course=course)
+    entry = catalogue_entry_for(course=course, on=timezone.localdate(now))
     if entry is None:
         raise ValidationError(
             _("This course's occupation is not on the current subsidised-training catalogue.")
@@ -144,7 +148,7 @@ def class_application_submit(
                 catalogue_entry=entry,
                 roster=cycle_learner_ids(cycle=cycle),
                 submitted_by=actor,
-                submitted_at=timezone.now(),
+                submitted_at=now,
                 **fields,
             )
     except IntegrityError:  # a second submission raced the first
@@ -188,7 +192,13 @@ def application_roster(*, application: ClassApplication) -> list[User]:
 
 @transaction.atomic
 def class_application_decide(
-    *, application: ClassApplication, office: Organisation, actor: User, approve: bool, reason=""
+    *,
+    application: ClassApplication,
+    office: Organisation,
+    actor: User,
+    approve: bool,
+    reason="",
+    now: dt.datetime | None = None,
 ) -> ClassApplication:
     """Approve or refuse a submitted application, recording who, when and why.
 
@@ -206,7 +216,7 @@ def class_application_decide(
         raise ValidationError(_("Give the reason for refusing, so the school can act on it."))
     locked.state = State.APPROVED if approve else State.REFUSED
     locked.decided_by = actor
-    locked.decided_at = timezone.now()
+    locked.decided_at = now or timezone.now()
     locked.reason = reason
     locked.save(update_fields=["state", "decided_by", "decided_at", "reason"])
     return locked
