@@ -9,7 +9,6 @@ watch history. Prints milliseconds per report for both and their ratio (goal: at
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -19,15 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
-    os.environ["TEST_DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from benchmarks.sqlite_django import setup_django  # noqa: E402
 
 
 def world(lessons: int):

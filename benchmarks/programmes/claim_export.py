@@ -12,7 +12,6 @@ linearly with the class, with no query per learner hiding in a loop).
 
 import argparse
 import datetime as dt
-import os
 import sys
 import tempfile
 import time
@@ -21,15 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
-    os.environ["TEST_DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
+from benchmarks.sqlite_django import setup_django  # noqa: E402
 
 
 def approved_class(*, learners: int, lessons: int, school_name: str, office=None, first_id=0):

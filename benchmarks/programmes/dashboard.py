@@ -15,7 +15,6 @@ best of 5), and prints both sizes' times and the growth ratio.
 import argparse
 import datetime as dt
 import json
-import os
 import random
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.sqlite_django import setup_django  # noqa: E402
+
 SCHOOLS = 20
 DISTRICTS = ("西湖区", "滨江区", "上城区", "拱墅区", "余杭区")
 COURSES = 200
@@ -33,16 +34,6 @@ LESSONS = 2
 OCCUPATIONS = 40
 GROUPS = ("rural_migrant", "gig_worker", "job_seeker", "poverty_monitoring", "unemployed")
 BATCH = 20_000
-
-
-def setup_django(db_path: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms.settings.test"
-    os.environ["TEST_DATABASE_URL"] = f"sqlite:///{db_path}"
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)
 
 
 def progress(message: str) -> None:
