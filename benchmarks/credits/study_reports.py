@@ -54,7 +54,7 @@ def world(lessons: int):
     for number in range(1, lessons + 1):
         lesson = LessonPage(
             title=f"第{number}课",
-            body=[("video", {"video": asset, "captions": None, "chapters": []})],
+            video=asset,
         )
         course.add_child(instance=lesson)
         lesson.save_revision().publish()
