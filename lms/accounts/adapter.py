@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,6 +53,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def _delete_login_attempts_cached_email(self, request, **credentials: Any) -> None:
         for action, key in self._login_failed_keys(request, **credentials).items():
             ratelimit.clear(request, app="allauth.account", action=action, key=key)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Staff land where their work waits; learners (and anyone else) on the home page.
+        A ``next`` the login was asked for still wins: allauth only asks here without one."""
+        landing = {
+            User.Role.REVIEWER: "review:queue",
+            User.Role.HR_OFFICER: "programmes:desk",
+            User.Role.ORGANISER: "courses:community_organiser",
+        }.get(getattr(request.user, "role", None))
+        if landing is not None:
+            return reverse(landing)
+        return super().get_login_redirect_url(request)
 
     def phone_form_field(self, **kwargs: Any) -> PhoneField:
         # allauth insists on "+86..."; couriers type local numbers, which clean_phone parses.
