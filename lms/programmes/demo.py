@@ -330,7 +330,7 @@ def load_demo_programme(
         year = programme_year_create(
             hr_office=office,
             year=now.year,
-            title=f"泰安市{now.year}年职业技能培训补贴目录",
+            title="泰安市职业技能培训补贴目录",
             actor=officer,
         )
         catalogue_import_csv(
