@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from lms.accounts.models import Organisation
 
-from . import community, services
+from . import community, community_selectors, services
 from .community_forms import CommunitySessionForm
 from .models import ClassroomSession, TopicRequest
 
 
 def _topic_request(request_id: int) -> TopicRequest:
     try:
-        return community.topic_request_get(request_id=request_id)
+        return community_selectors.topic_request_get(request_id=request_id)
     except TopicRequest.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -36,7 +36,7 @@ def community_index(request):
         request,
         "courses/community_index.html",
         {
-            "centres": community.centres_with_requests(user=request.user),
+            "centres": community_selectors.centres_with_requests(user=request.user),
             "may_ask": community.may_ask(request.user),
         },
     )
@@ -45,7 +45,7 @@ def community_index(request):
 @login_required
 def community_ask(request, centre_id: int):
     try:
-        centre = community.community_centre(centre_id=centre_id)
+        centre = community_selectors.community_centre(centre_id=centre_id)
     except Organisation.DoesNotExist as exc:
         raise Http404 from exc
     if not community.may_ask(request.user):
@@ -86,7 +86,7 @@ def community_request(request, request_id: int):
     return render(
         request,
         "courses/community_request.html",
-        community.topic_request_view(request=topic_request, user=request.user),
+        community_selectors.topic_request_view(request=topic_request, user=request.user),
     )
 
 
@@ -178,7 +178,7 @@ def community_organiser(request):
     return render(
         request,
         "courses/community_organiser.html",
-        {"centre": centre, "requests": community.centre_requests(centre=centre)},
+        {"centre": centre, "requests": community_selectors.centre_requests(centre=centre)},
     )
 
 
@@ -234,8 +234,8 @@ def community_demand(request):
         "courses/community_demand.html",
         {
             "school": school,
-            "groups": community.demand_by_place_and_topic(school=school),
-            "taken": community.school_requests(school=school),
+            "groups": community_selectors.demand_by_place_and_topic(school=school),
+            "taken": community_selectors.school_requests(school=school),
             "hours": community.session_hours_words(),
         },
     )
@@ -269,7 +269,7 @@ def _schools_request(request, request_id: int) -> TopicRequest:
 def community_school_request(request, request_id: int):
     """A request the school took up: schedule sessions, read how they were rated."""
     topic_request = _schools_request(request, request_id)
-    context = community.school_request_view(request=topic_request, user=request.user)
+    context = community_selectors.school_request_view(request=topic_request, user=request.user)
     form = CommunitySessionForm(request.POST or None, lessons=context["lessons"])
     status = 200
     if request.method == "POST":

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 import pytest
 
-from courses import community, services
+from courses import community, community_selectors, services
 from courses.models import (
     Attendance,
     ClassroomSession,
@@ -108,7 +108,7 @@ def after(session, minutes=10):
 
 
 def test_resident_asks_for_a_topic_and_counts_as_one_wanting_it(asked, resident, centre):
-    fetched = community.topic_request_get(request_id=asked.pk)
+    fetched = community_selectors.topic_request_get(request_id=asked.pk)
     assert fetched.state == TopicRequest.State.OPEN
     assert fetched.requested_by == resident
     assert fetched.centre == centre
@@ -180,7 +180,7 @@ def test_only_learners_ask(centre, city_school, organiser):
 
 def test_a_second_adds_one_to_those_wanting(asked, neighbour):
     community.topic_request_second(request=asked, user=neighbour)
-    assert community.topic_request_get(request_id=asked.pk).wanting == 2
+    assert community_selectors.topic_request_get(request_id=asked.pk).wanting == 2
 
 
 def test_seconding_twice_is_refused(asked, neighbour):
@@ -480,11 +480,11 @@ def test_the_school_sees_average_count_and_comments(held, neighbour, resident, c
     )
     community.session_rate(session=held, learner=resident, stars=4, now=after(held))
 
-    (summary,) = community.session_ratings(sessions=[held]).values()
+    (summary,) = community_selectors.session_ratings(sessions=[held]).values()
     assert summary.count == 2
     assert summary.average == 4.5
     assert [r.comment for r in summary.comments] == ["很实用"]
-    (taken,) = community.school_requests(school=city_school[0].organisation)
+    (taken,) = community_selectors.school_requests(school=city_school[0].organisation)
     assert taken.session_list[0].rating_summary.average == 4.5
 
 
@@ -512,7 +512,7 @@ def test_demand_groups_passed_on_requests_by_centre_and_topic(
     passed(far, "Excel", third)  # another city
     community.topic_request_create(user=third, centre=near, topic="育婴")  # not passed on
 
-    groups = community.demand_by_place_and_topic(school=city_school[0].organisation)
+    groups = community_selectors.demand_by_place_and_topic(school=city_school[0].organisation)
     assert [(g.centre.name, g.topic, g.wanting) for g in groups] == [
         ("西湖社区", "Excel", 3),
         ("上城社区", "excel", 1),
