@@ -17,7 +17,7 @@ from csp.decorators import csp
 
 from courses.demand import programme_year_current
 
-from . import statistics
+from . import statistics, statistics_selectors
 from .charts import chart_svg
 from .scope import hr_officer_required
 
@@ -70,7 +70,7 @@ def _parse_month(value: str, months: list[dt.date]) -> dt.date:
 def _period(request, office):
     """The programme year and months asked for. A year that is not this office's is a 404
     (the page does not tell what another city has); a bad month is a BadPeriod."""
-    years = list(statistics.statistics_years(office=office))
+    years = list(statistics_selectors.statistics_years(office=office))
     wanted = request.GET.get("year", "")
     if wanted:
         year = next((y for y in years if str(y.pk) == wanted), None)
@@ -81,7 +81,7 @@ def _period(request, office):
         year = current if current in years else (years[0] if years else None)
     if year is None:
         return None, [], None, None
-    months = statistics.statistics_months(office=office, year=year)
+    months = statistics_selectors.statistics_months(office=office, year=year)
     month_from = _parse_month(request.GET["from"], months) if request.GET.get("from") else months[0]
     month_to = _parse_month(request.GET["to"], months) if request.GET.get("to") else months[-1]
     if month_from > month_to:
@@ -146,18 +146,18 @@ def dashboard(request, *, office):
         request.GET.pop("from", None)
         request.GET.pop("to", None)
         year, months, month_from, month_to = _period(request, office)
-    if statistics.statistics_is_stale(office=office):
+    if statistics_selectors.statistics_is_stale(office=office):
         statistics.statistics_refresh_schedule(office_id=office.pk)
-    last = statistics.statistics_last_refresh(office=office)
+    last = statistics_selectors.statistics_last_refresh(office=office)
     context = {
         "office": office,
         "errors": errors,
-        "years": statistics.statistics_years(office=office),
+        "years": statistics_selectors.statistics_years(office=office),
         "year": year,
         "last": last,
     }
     if year is not None:
-        tables = statistics.statistics_tables(
+        tables = statistics_selectors.statistics_tables(
             office=office, year=year, month_from=month_from, month_to=month_to
         )
         version = int(last.refreshed_at.timestamp()) if last else 0
@@ -188,17 +188,17 @@ def dashboard(request, *, office):
         money = tables["subsidy"]["total"]
         context.update(
             sections=sections,
-            months=[(f"{m:%Y-%m}", statistics.month_label(m)) for m in months],
+            months=[(f"{m:%Y-%m}", statistics_selectors.month_label(m)) for m in months],
             month_from=f"{month_from:%Y-%m}",
             month_to=f"{month_to:%Y-%m}",
             headline={
-                "trained": statistics.person_times(totals["trained"]),
-                "completed": statistics.person_times(totals["completed"]),
-                "certified": statistics.person_times(totals["certified"]),
-                "urgent": statistics.person_times(urgent["urgent"]),
+                "trained": statistics_selectors.person_times(totals["trained"]),
+                "completed": statistics_selectors.person_times(totals["completed"]),
+                "certified": statistics_selectors.person_times(totals["certified"]),
+                "urgent": statistics_selectors.person_times(urgent["urgent"]),
                 "share": urgent["share"],
-                "committed": statistics.yuan(money["subsidy_committed"]),
-                "paid": statistics.yuan(money["subsidy_paid"]),
+                "committed": statistics_selectors.yuan(money["subsidy_committed"]),
+                "paid": statistics_selectors.yuan(money["subsidy_paid"]),
             },
             query=query,
         )
@@ -242,7 +242,7 @@ def _table_or_404(request, office, name):
     year, _months, month_from, month_to = _period(request, office)
     if year is None:
         raise Http404
-    tables = statistics.statistics_tables(
+    tables = statistics_selectors.statistics_tables(
         office=office, year=year, month_from=month_from, month_to=month_to
     )
     return year, month_from, month_to, tables[name]
