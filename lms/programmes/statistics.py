@@ -1,5 +1,5 @@
-"""Person-time (人次) statistics of an HR office: the rollup behind its dashboard. Reads of it are in
-:mod:`lms.programmes.statistics_selectors`.
+"""Person-time (人次) statistics of an HR office: the rollup behind its dashboard. Reads of it are
+in :mod:`lms.programmes.statistics_selectors`.
 
 Definitions (the dashboard's footnotes say the same):
 
