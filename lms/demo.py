@@ -93,7 +93,8 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         )
     courses = load_demo_courses(school_org=school, station=station, with_videos=with_videos)
     (programme,) = load_demo_programmes(evaluator=evaluator)
-    if load_demo_learners(station=station, programme=programme, course=courses[0]) == "waiting":
+    history = load_demo_learners(station=station, programme=programme, course=courses[0])
+    if history == "waiting":
         transaction.on_commit(demo_learners_history_later)
     # Joined ten days ago, so whatever time `make run` starts some lessons are open to study
     # and the rest come round on the course's evenings.
@@ -125,6 +126,6 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         DemoLogin("reviewer", "reviewer@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("admin", "admin@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("organiser", "organiser@nightschool.example", f"password {DEMO_PASSWORD}"),
-        *(DemoLogin(role, login, f"phone + code: {what}") for role, login, what in demo_logins()),
+        *(DemoLogin(role, login, how) for role, login, how in demo_logins(state=history)),
         *(DemoLogin(role, login, f"password {DEMO_PASSWORD}") for role, login in programme_logins),
     ]

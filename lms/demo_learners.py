@@ -43,11 +43,20 @@ NETWORK_DELAY_S = 0.4
 READ_CHECK_S = 8  # the time a person takes to read the picture and type its number
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(role, login, what they show) for the terminal, beside the demo's other logins."""
+def demo_logins(*, state: str) -> list[tuple[str, str, str]]:
+    """(role, login, how) for the terminal, beside the demo's other logins; ``state`` is what
+    ``load_demo_learners`` answered."""
+    later = {
+        "waiting": " (their evenings appear once the worker has transcoded the videos)",
+        "failed": " (a demo video failed, so their evenings could not be played)",
+    }.get(state, "")
     return [
-        ("learner 2", _spaced(NEAR[0]), "one lesson from a certificate; phone + code"),
-        ("learner 3", _spaced(APPLIED[0]), "has applied, waiting in the review queue"),
+        ("learner 2", _spaced(NEAR[0]), f"phone + code; one lesson from a certificate{later}"),
+        (
+            "learner 3",
+            _spaced(APPLIED[0]),
+            f"phone + code; has applied, in the review queue{later}",
+        ),
     ]
 
 

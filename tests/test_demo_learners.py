@@ -158,3 +158,28 @@ def test_the_demo_learners_wait_for_recordings_still_being_measured(demo_parts):
     VideoAsset.objects.filter(pk=last.video_id).update(status=VideoAsset.Status.FAILED)
     assert load_demo_learners(**demo_parts) == "failed"
     assert not WatchSession.objects.exists()
+
+
+def test_the_background_job_plays_the_evenings_once_the_recordings_are_measured(recorded_course):
+    from credits.certification.demo import PROGRAMME_NAME
+    from lms.demo import STATION_NAME
+    from lms.demo_tasks import demo_learners_history
+    from media_pipeline.models import VideoAsset
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(name=STATION_NAME, kind=Organisation.Kind.EMPLOYER)
+    evaluator = OrganisationFactory(name="鉴定中心", kind=Organisation.Kind.EVALUATION)
+    programme = CertificationProgramme.objects.create(
+        name_zh=PROGRAMME_NAME, issuer=evaluator, class_hours_required=Decimal("0.1")
+    )
+    programme.required_courses.set([recorded_course])
+    first = LessonPage.objects.child_of(recorded_course).order_by("path").first()
+    VideoAsset.objects.filter(pk=first.video_id).update(duration=None, status="queued")
+
+    assert demo_learners_history.call() == "waiting"
+    assert not WatchSession.objects.exists()
+
+    VideoAsset.objects.filter(pk=first.video_id).update(duration=recording_seconds(2))
+    assert demo_learners_history.call() == "ready"
+    assert Application.objects.get().learner.phone == APPLIED[0]
+    assert WatchSession.objects.filter(learner__phone=NEAR[0]).count() == 2
