@@ -13,10 +13,8 @@ from credits.study import services
 from credits.study.devices import device_name
 from credits.study.models import REFUSAL_SENTENCES, RefusalReason
 from lms.accounts.models import Organisation
-from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory
+from tests.factories import OrganisationFactory, ReviewerFactory, UserFactory, VideoAssetFactory
 from tests.helpers import at, bank
-
-from .conftest import give_video
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +69,8 @@ def test_every_refusal_reason_has_a_sentence_in_both_languages():
 
 @pytest.fixture
 def application(learner, lesson):
-    lesson = give_video(lesson, duration=60)
+    lesson.video = VideoAssetFactory(title=lesson.title, duration=60)
+    lesson.save_revision().publish()
     session, _progress = services.study_session_start(
         learner=learner, lesson=lesson, now=at(0), user_agent=ANDROID_CHROME
     )
