@@ -17,8 +17,12 @@ from lms.accounts.models import Organisation, User
 from lms.accounts.services import organisation_get_or_create, user_create
 from lms.programmes.demo import load_demo_programme
 
+from .demo_learners import demo_logins, load_demo_learners
+from .demo_tasks import demo_learners_history_later
+
 DEMO_PASSWORD = "night-school-demo"  # noqa: S105 - printed for the local demo only
 LEARNER_PHONE = "+8613800138000"
+STATION_NAME = "顺达快递 城东站"
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
     )
     company = organisation_get_or_create(name="顺达快递", kind=Organisation.Kind.EMPLOYER)
     station = organisation_get_or_create(
-        name="顺达快递 城东站", kind=Organisation.Kind.EMPLOYER, address="城东区站前街 12 号"
+        name=STATION_NAME, kind=Organisation.Kind.EMPLOYER, address="城东区站前街 12 号"
     )
     if station.parent_id is None:
         station.parent = company
@@ -88,7 +92,10 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
             employer=station,
         )
     courses = load_demo_courses(school_org=school, station=station, with_videos=with_videos)
-    load_demo_programmes(evaluator=evaluator)
+    (programme,) = load_demo_programmes(evaluator=evaluator)
+    history = load_demo_learners(station=station, programme=programme, course=courses[0])
+    if history == "waiting":
+        transaction.on_commit(demo_learners_history_later)
     # Joined ten days ago, so whatever time `make run` starts some lessons are open to study
     # and the rest come round on the course's evenings.
     enrolment_join(learner=learner, course=courses[0], now=timezone.now() - dt.timedelta(days=10))
@@ -119,5 +126,6 @@ def load_demo(*, with_videos: bool = True) -> list[DemoLogin]:
         DemoLogin("reviewer", "reviewer@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("admin", "admin@nightschool.example", f"password {DEMO_PASSWORD}"),
         DemoLogin("organiser", "organiser@nightschool.example", f"password {DEMO_PASSWORD}"),
+        *(DemoLogin(role, login, how) for role, login, how in demo_logins(state=history)),
         *(DemoLogin(role, login, f"password {DEMO_PASSWORD}") for role, login in programme_logins),
     ]

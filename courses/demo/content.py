@@ -1,8 +1,11 @@
 """The demo catalogue: three real-looking courses from one school, with a classroom session."""
 
 import datetime as dt
+import math
+from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +25,17 @@ from ..occupations import occupations_import_csv
 from ..selectors import current_cycle, lesson_view
 
 CSV = Path(__file__).with_name("occupations.csv")
+COURIER_LESSON_MINUTES = 2
+SHORT_LESSON_MINUTES = 1
+
+
+def recording_seconds(minutes: int) -> int:
+    """How long a demo lesson's recording runs so that watching it through banks its listed
+    minutes: a lesson banks once it is watched to the completion threshold (95 %), the
+    smaller of its credit and the time studied, so the recording runs a few seconds past
+    them. Short, since every demo recording is transcoded on a newcomer's first run."""
+    return math.ceil(minutes * 60 / settings.STUDY_COMPLETION_THRESHOLD) + 1
+
 
 COURIER_LESSONS = [
     ("行业与岗位认知", "快递员的职责、工作流程和职业发展。"),
@@ -46,13 +60,22 @@ START_LESSONS = [
 ]
 
 
+FINAL_ASSESSMENT_MINUTES = 45
+
+
+def workload_class_hours(lessons: int, minutes: int) -> Decimal:
+    """What a course's lessons and its final assessment bank, in 45-minute class hours."""
+    total = lessons * minutes + FINAL_ASSESSMENT_MINUTES
+    return (Decimal(total) / 45).quantize(Decimal("0.1"))
+
+
 def _quiz(question: str, right: str, wrong: str, *, final: bool = False) -> LessonQuiz:
     """A lesson's check; the last lesson's is the course's assessment, worth a class hour."""
     return LessonQuiz(
         title="结业考核" if final else "小测验",
         pass_mark=100,
         questions=[("question", {"question": question, "choices": [right, wrong], "correct": 1})],
-        credit_minutes=45 if final else 0,
+        credit_minutes=FINAL_ASSESSMENT_MINUTES if final else 0,
     )
 
 
@@ -69,6 +92,7 @@ def _course(
     summary,
     outcomes,
     participation="blended",
+    lesson_minutes=15,
     with_videos=True,
     portrait_first=False,
     attention_checks=False,
@@ -98,13 +122,13 @@ def _course(
                 title=lesson_title,
                 slug=f"lesson-{number}",
                 summary=lesson_summary,
-                duration_minutes=15,
-                credit_minutes=45,
+                duration_minutes=lesson_minutes,
+                credit_minutes=lesson_minutes,
                 video=(
                     demo_video_ensure(
                         key=f"{slug}-{number}",
                         title=lesson_title,
-                        seconds=90,
+                        seconds=recording_seconds(lesson_minutes),
                         portrait=portrait_first and number == 1,
                         organisation=school.organisation,
                     )
@@ -150,9 +174,12 @@ def load_demo_courses(
         occupation=Occupation.objects.get(code="4-02-07-08"),
         lessons=COURIER_LESSONS,
         weekdays="024",
-        first=this_monday - dt.timedelta(days=14),
-        hours=8,
-        summary="每周一、三、五晚 20:30，八节课学会快递员的基本功。",
+        # Its first cycle ended last week, so a learner who joined it has had every lesson;
+        # the cycle running now has some lessons open and some still to come.
+        first=this_monday - dt.timedelta(days=21),
+        hours=workload_class_hours(len(COURIER_LESSONS), COURIER_LESSON_MINUTES),
+        lesson_minutes=COURIER_LESSON_MINUTES,
+        summary="每周一、三、五晚 20:30，八节短课加一次结业考核，学会快递员的基本功。",
         outcomes="按规范收寄、验视和包装快件\n规划派件路线\n处理客户投诉\n安全驾驶电动车",
         with_videos=with_videos,
         # Subsidy money flows on these hours: a script posting plausible reports must meet
@@ -167,7 +194,8 @@ def load_demo_courses(
         lessons=SAFETY_LESSONS,
         weekdays="13",
         first=this_monday,
-        hours=4,
+        hours=workload_class_hours(len(SAFETY_LESSONS), SHORT_LESSON_MINUTES),
+        lesson_minutes=SHORT_LESSON_MINUTES,
         participation="online",
         summary="每周二、四晚上线，四节课守护夜路安全。",
         outcomes="识别夜间骑行风险\n正确处理交通事故",
@@ -182,7 +210,8 @@ def load_demo_courses(
         lessons=START_LESSONS,
         weekdays="5",
         first=this_monday + dt.timedelta(days=12),
-        hours=3,
+        hours=workload_class_hours(len(START_LESSONS), SHORT_LESSON_MINUTES),
+        lesson_minutes=SHORT_LESSON_MINUTES,
         participation="online",
         summary="每周六一课，三周了解开一家小店要做的事。",
         outcomes="估算小生意的成本和收入\n办理个体工商户登记",

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from courses.models import Attendance
 from credits.ledger.models import LedgerEntry
-from credits.study.models import AttentionCheck, RefusalReason, RefusedTime, WatchSession
+from credits.study.devices import device_name
+from credits.study.models import (
+    REFUSAL_SENTENCES,
+    AttentionCheck,
+    RefusalReason,
+    RefusedTime,
+    WatchSession,
+)
 from lms.accounts.models import User
 
 from .models import Application, Certificate, CertificationProgramme, ReviewEvent
@@ -136,6 +143,9 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
         anomalies.append(_("Daily cap reached on %(n)s days") % {"n": caps})
     for session in sessions:
         session.refused = refusals_by_session.get(str(session.pk), {})
+        session.device = device_name(session.user_agent)
+        session.credited_words = seconds_words(session.credited_seconds)
+        session.refusal_rows = refusal_rows(session.refused)
     for entry in entries:
         entry.sessions = sessions_by_lesson.get(entry.lesson_id, []) if entry.lesson_id else []
     return Evidence(
@@ -155,6 +165,33 @@ def application_evidence(*, application: Application, limit: int = 300) -> Evide
             ),
         },
     )
+
+
+def seconds_words(seconds: float) -> str:
+    """ "2 min 5 s", "40 s", "0 s": whole seconds, as a reviewer reads them."""
+    whole = max(0, round(seconds))
+    minutes, rest = divmod(whole, 60)
+    if minutes:
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": rest}
+    return _("%(seconds)s s") % {"seconds": rest}
+
+
+def refusal_rows(refused: dict[str, float]) -> list[dict]:
+    """A session's refused seconds by reason, largest first, each with its reason in words.
+    A claim beyond what could have played is shown as a claim, with no time beside it."""
+    labels = dict(RefusalReason.choices)
+    rows = []
+    for code, seconds in sorted(refused.items(), key=lambda kv: -kv[1]):
+        claim = code in (RefusalReason.OUT_OF_RANGE, RefusalReason.REPLAY)
+        rows.append(
+            {
+                "code": code,
+                "label": labels.get(code, code),
+                "sentence": REFUSAL_SENTENCES.get(code, ""),
+                "time": "" if claim and seconds < 1 else seconds_words(seconds),
+            }
+        )
+    return rows
 
 
 def watch_evidence(

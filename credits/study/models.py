@@ -23,6 +23,34 @@ class RefusalReason(models.TextChoices):
     NOT_ENROLLED = "NOT_ENROLLED", _("After leaving the course")
 
 
+# What each refusal means, in a sentence a reviewer reads beside the seconds it refused
+# (docs/study-time.md gives the same meanings).
+REFUSAL_SENTENCES = {
+    RefusalReason.FASTER_THAN_REAL_TIME: _(
+        "The report claimed more video than could have played in the time since the one before."
+    ),
+    RefusalReason.PARALLEL_SESSION: _(
+        "Another tab or device of the learner had already used these minutes."
+    ),
+    RefusalReason.IDLE_GAP: _(
+        "The pause between two reports was longer than the idle limit; what it claimed from "
+        "before that limit does not count."
+    ),
+    RefusalReason.DAILY_CAP: _("The day's limit of study time had already been reached."),
+    RefusalReason.ATTENTION_CHECK_FAILED: _(
+        "The learner had missed or failed an attention check and had not yet passed a new one."
+    ),
+    RefusalReason.OUT_OF_RANGE: _(
+        "The report claimed playing outside the recording or beyond what could have played: "
+        "evidence of a claim, not time spent."
+    ),
+    RefusalReason.REPLAY: _(
+        "This report had been received before: a retry, or one a later report already held."
+    ),
+    RefusalReason.NOT_ENROLLED: _("The learner had left the course after opening the lesson."),
+}
+
+
 class WatchSession(models.Model):
     """One page view of a lesson on one device. The browser names it; the server owns it."""
 

@@ -86,7 +86,7 @@ def demo_id_number(seed: int) -> str:
     return first_17 + id_number_check_character(first_17)
 
 
-def _answers(quiz) -> dict[int, int]:
+def quiz_answers(quiz) -> dict[int, int]:
     return {index: block.value["correct"] for index, block in enumerate(quiz.questions)}
 
 
@@ -101,7 +101,7 @@ def _pass_tests(*, learner: User, course: CoursePage, at: list[dt.datetime]) -> 
             learner=learner,
             lesson=quiz.lesson,
             block_id=quiz.key,
-            answers=_answers(quiz),
+            answers=quiz_answers(quiz),
             now=moment,
         )
         ledger_credit_assessment(attempt=attempt)
