@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from allauth.core.internal import ratelimit as allauth_ratelimit
 
+from credits.ledger.hours import class_hours_text
 from credits.ledger.services import attendance_bank_closed
 from lms.accounts.identity import identity_of
 from lms.accounts.models import Organisation, User
@@ -297,7 +298,7 @@ def verify(request, public_id: str):
             "programme": programme,
             "holder": mask_name(certificate.learner.real_name),
             "phone": mask_phone(certificate.learner.phone or ""),
-            "hours": round(certificate.minutes / programme.minutes_per_class_hour, 1),
+            "hours": class_hours_text(certificate.minutes, programme.minutes_per_class_hour),
             "expired": bool(certificate.valid_until and certificate.valid_until < timezone.now()),
         },
     )
@@ -318,7 +319,7 @@ def _may_see_certificate(user, certificate: Certificate) -> bool:
 
 def _certificate_content(request, certificate: Certificate):
     # The PDF modules bring fpdf and fontTools: loaded by the downloads that draw PDFs only.
-    from .certificate_pdf import CertificateContent
+    from .certificate_pdf import CertificateContent, skill_level_text
 
     programme = certificate.programme
     occupation = programme.occupation
@@ -330,8 +331,8 @@ def _certificate_content(request, certificate: Certificate):
         occupation=f"{occupation.code} {occupation.name_zh} {occupation.name_en}".strip()
         if occupation
         else "",
-        level=programme.level,
-        class_hours=f"{certificate.minutes / programme.minutes_per_class_hour:g}",
+        level=skill_level_text(programme.level),
+        class_hours=class_hours_text(certificate.minutes, programme.minutes_per_class_hour),
         minutes=certificate.minutes,
         issued_on=timezone.localdate(certificate.issued_at),
         issuer_name=programme.issuer.name,
@@ -371,7 +372,8 @@ def transcript(request):
             number=c.number,
             programme_name_zh=c.programme.name_zh,
             programme_name_en=c.programme.name_en,
-            class_hours=f"{c.minutes / c.programme.minutes_per_class_hour:g}",
+            class_hours=class_hours_text(c.minutes, c.programme.minutes_per_class_hour),
+            minutes=c.minutes,
             issued_on=timezone.localdate(c.issued_at),
             revoked=c.revoked_at is not None,
             verify_url=request.build_absolute_uri(f"/verify/{c.public_id}/"),
