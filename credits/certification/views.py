@@ -279,10 +279,15 @@ def verify(request, public_id: str):
         limit_get=True,
     ):
         return render(request, "credits/verify_limited.html", status=429)
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner"),
-        public_id=public_id,
+    certificate = (
+        Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner")
+        .filter(public_id=public_id)
+        .first()
     )
+    if certificate is None:
+        # Rendered here rather than raised: whoever scanned a code gets the site's page in
+        # their language, with a way back, in every mode (DEBUG's technical 404 included).
+        return render(request, "credits/verify_not_found.html", status=404)
     VerificationLog.objects.create(
         certificate=certificate,
         at=timezone.now(),
