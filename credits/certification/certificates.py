@@ -9,8 +9,11 @@ import re
 import uuid
 from decimal import Decimal
 
+from django.db.models import Min
 from django.utils import timezone
 
+from courses.models import Attendance
+from credits.study.models import WatchSession
 from lms.accounts.models import Organisation
 
 from .credentials import keys
@@ -55,10 +58,45 @@ def _achievement(programme: CertificationProgramme) -> AchievementDefinition:
     )
 
 
-def _start_of(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
-    if day is None:
-        return fallback
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+def activity_period(
+    *, learner_id: int, entries: list[dict]
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the study counted toward a certificate happened: from the start of the first
+    activity to the end of the last (``entries`` as an application's snapshot froze them).
+
+    A lesson ran from the learner's first watch session of it to the moment it banked; a
+    classroom attendance from check-in to check-out, within the session's times (as it was
+    credited); a passed quiz, a transfer or an adjustment is the moment it was entered. None
+    when nothing was counted.
+    """
+    if not entries:
+        return None
+    lesson_ids = {e["lesson"] for e in entries if e["kind"] == "lesson" and e.get("lesson")}
+    first_watch = dict(
+        WatchSession.objects.filter(learner_id=learner_id, lesson_id__in=lesson_ids)
+        .values("lesson_id")
+        .annotate(first=Min("started_at"))
+        .values_list("lesson_id", "first")
+    )
+    attendances = {
+        a.pk: a
+        for a in Attendance.objects.filter(
+            pk__in=[e["attendance"] for e in entries if e.get("attendance")]
+        ).select_related("session")
+    }
+    starts, ends = [], []
+    for entry in entries:
+        banked = dt.datetime.fromisoformat(entry["created_at"])
+        attendance = attendances.get(entry.get("attendance"))
+        if entry["kind"] == "classroom" and attendance and attendance.checked_out_at:
+            session = attendance.session
+            starts.append(max(attendance.checked_in_at, session.starts_at))
+            ends.append(min(attendance.checked_out_at, session.ends_at))
+            continue
+        watched_from = first_watch.get(entry.get("lesson")) if entry["kind"] == "lesson" else None
+        starts.append(min(watched_from, banked) if watched_from else banked)
+        ends.append(banked)
+    return min(starts), max(ends)
 
 
 def certificate_sign(*, certificate: Certificate) -> dict:
@@ -66,6 +104,11 @@ def certificate_sign(*, certificate: Certificate) -> dict:
     programme = certificate.programme
     base = keys.base_url()
     issued = certificate.issued_at
+    period = activity_period(
+        learner_id=certificate.learner_id,
+        entries=certificate.application.snapshot.get("entries", []),
+    )
+    activity_start, activity_end = period or (issued, issued)
     local_list = status_list_id_for(certificate.status_index)
     document = build_achievement_credential(
         base_url=base,
@@ -75,8 +118,8 @@ def certificate_sign(*, certificate: Certificate) -> dict:
         achievement=_achievement(programme),
         minutes=certificate.minutes,
         minutes_per_class_hour=programme.minutes_per_class_hour,
-        activity_start=_start_of(certificate.activity_start, issued),
-        activity_end=_start_of(certificate.activity_end, issued),
+        activity_start=activity_start,
+        activity_end=activity_end,
         valid_from=issued,
         valid_until=certificate.valid_until,
         subject_id=f"urn:uuid:{uuid.uuid4()}",

@@ -9,11 +9,10 @@ from django.urls import reverse
 
 import pytest
 
-from credits.certification import services
-from credits.certification.models import Certificate, CertificationProgramme
+from credits.certification.models import CertificationProgramme
 from tests.credits.test_certificate_pdf import page_texts
 from tests.factories import UserFactory
-from tests.helpers import bank
+from tests.helpers import bank, certify
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +30,7 @@ def certificate(evaluator, admin, reviewer):
     learner = UserFactory(real_name="张小明")
     bank(learner, admin, 200)
     bank(learner, admin, 90)  # 290 minutes: 6.444… class hours of 45
-    application = services.application_submit(learner=learner, programme=programme)
-    services.application_record_exam(
-        reviewer=reviewer, application_id=application.pk, score=80, reason="笔试"
-    )
-    services.application_decide(
-        reviewer=reviewer, application_id=application.pk, action="approve", reason="齐全"
-    )
-    return Certificate.objects.get(application=application)
+    return certify(learner, programme, reviewer)
 
 
 def _flat(text: str) -> str:
