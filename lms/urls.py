@@ -56,6 +56,11 @@ urlpatterns = [
         name="credential_issuer",
     ),
     path(
+        "credentials/achievements/programme-<id:programme_id>",
+        certification_views.achievement,
+        name="credential_achievement",
+    ),
+    path(
         "credentials/issuers/<id:org_id>/status/<id:list_id>",
         certification_views.status_list,
         name="credential_status_list",

@@ -19,6 +19,7 @@ from lms.accounts.models import Organisation
 from .credentials import keys
 from .credentials.builder import (
     AchievementDefinition,
+    achievement_document,
     build_achievement_credential,
     hashed_identity,
     issuer_url,
@@ -149,10 +150,15 @@ def holder_identity(*, certificate: Certificate) -> dict | None:
     names = [i for i in subject.get("identifier", []) if i.get("identityType") == "name"]
     if not names or not certificate.learner.real_name:
         return None
-    salt = keys.holder_salt(certificate.public_id)
-    identity = hashed_identity(certificate.learner.real_name, identity_type="name", salt=salt)
-    if identity["identityHash"] != names[0]["identityHash"]:
-        return None  # signed under another key; this salt would not prove anything
+    # The salt of the key that signed it, which may be an earlier key on the ring.
+    candidates = (
+        hashed_identity(certificate.learner.real_name, identity_type="name", salt=salt)
+        for salt in keys.holder_salts(certificate.public_id)
+    )
+    identity = next((i for i in candidates if i["identityHash"] == names[0]["identityHash"]), None)
+    if identity is None:
+        return None  # signed under a key no longer on the ring: no salt would prove anything
+    salt = identity["salt"]
     return {
         "credential": credential.get("id"),
         "credentialSubject": subject.get("id"),
@@ -177,9 +183,18 @@ def credential_is_public(*, certificate: Certificate) -> bool:
 
 
 def issuer_profile(*, org: Organisation) -> dict:
-    """The issuer's public profile, with the key that verifies its credentials."""
+    """The issuer's public profile, with every key that verifies its credentials: the one
+    that signs now first, then those that signed before a rotation."""
     issuer = issuer_url(keys.base_url(), org.pk)
-    public = keys.public_multikey()
+    methods = [
+        {
+            "id": verification_method_id(issuer, public),
+            "type": "Multikey",
+            "controller": issuer,
+            "publicKeyMultibase": public,
+        }
+        for public in keys.public_multikeys()
+    ]
     return {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -189,16 +204,29 @@ def issuer_profile(*, org: Organisation) -> dict:
         "id": issuer,
         "type": ["Profile"],
         "name": org.name,
-        "verificationMethod": [
-            {
-                "id": verification_method_id(issuer, public),
-                "type": "Multikey",
-                "controller": issuer,
-                "publicKeyMultibase": public,
-            }
-        ],
-        "assertionMethod": [verification_method_id(issuer, public)],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }
+
+
+def programme_achievement(*, programme: CertificationProgramme) -> dict:
+    """The achievement a programme's credentials name, as served at its URL."""
+    return achievement_document(
+        base_url=keys.base_url(),
+        achievement=_achievement(programme),
+        minutes_per_class_hour=programme.minutes_per_class_hour,
+    )
+
+
+def status_list_allocated(*, org_id: int, list_id: int) -> bool:
+    """Whether any certificate of this issuer has its bit in this list: only such a list
+    exists. Any other number is not a list, not an all-clear one."""
+    if list_id < 1:
+        return False
+    first = (list_id - 1) * LIST_SIZE
+    return Certificate.objects.filter(
+        programme__issuer_id=org_id, status_index__gte=first, status_index__lt=first + LIST_SIZE
+    ).exists()
 
 
 def status_list_credential(*, org_id: int, list_id: int, now: dt.datetime | None = None) -> dict:
@@ -239,4 +267,7 @@ def resolve_status_list(url: str) -> dict | None:
     match = STATUS_URL.search(url)
     if match is None:
         return None
-    return status_list_credential(org_id=int(match["org"]), list_id=int(match["list"]))
+    org_id, list_id = int(match["org"]), int(match["list"])
+    if not status_list_allocated(org_id=org_id, list_id=list_id):
+        return None
+    return status_list_credential(org_id=org_id, list_id=list_id)

@@ -28,6 +28,8 @@ from . import services
 from .certificates import (
     credential_is_public,
     holder_identity,
+    programme_achievement,
+    status_list_allocated,
     status_list_credential,
 )
 from .certificates import issuer_profile as profile
@@ -446,8 +448,15 @@ def issuer_profile(request, org_id: int):
     return _jsonld(profile(org=org))
 
 
+def achievement(request, programme_id: int):
+    programme = get_object_or_404(
+        CertificationProgramme.objects.select_related("issuer", "occupation"), pk=programme_id
+    )
+    return _jsonld(programme_achievement(programme=programme))
+
+
 def status_list(request, org_id: int, list_id: int):
-    if list_id < 1 or not CertificationProgramme.objects.filter(issuer_id=org_id).exists():
+    if not status_list_allocated(org_id=org_id, list_id=list_id):
         raise Http404
     response = _jsonld(status_list_credential(org_id=org_id, list_id=list_id))
     response["Cache-Control"] = "public, max-age=300"

@@ -149,6 +149,38 @@ def _hours_descriptions(
     ]
 
 
+def achievement_node(
+    *, base_url: str, achievement: AchievementDefinition, minutes_per_class_hour: int
+) -> dict[str, Any]:
+    """The OB ``Achievement`` a credential embeds; served on its own (with ``@context``) at
+    its id, so that the URL a credential names answers with what it describes."""
+    achievement_id = achievement_url(base_url, achievement.slug)
+    return {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": achievement.achievement_type,
+        "name": achievement.name,
+        "description": achievement.description,
+        "criteria": {"narrative": achievement.criteria},
+        "resultDescription": _hours_descriptions(
+            achievement_id, achievement, minutes_per_class_hour
+        ),
+    }
+
+
+def achievement_document(
+    *, base_url: str, achievement: AchievementDefinition, minutes_per_class_hour: int
+) -> dict[str, Any]:
+    return {
+        "@context": list(CONTEXTS),
+        **achievement_node(
+            base_url=base_url,
+            achievement=achievement,
+            minutes_per_class_hour=minutes_per_class_hour,
+        ),
+    }
+
+
 def build_achievement_credential(
     *,
     base_url: str,
@@ -221,15 +253,11 @@ def build_achievement_credential(
         # context types them xsd:date; we follow the schema, which verifiers validate.
         "activityStartDate": _xsd_datetime(activity_start),
         "activityEndDate": _xsd_datetime(activity_end),
-        "achievement": {
-            "id": achievement_id,
-            "type": ["Achievement"],
-            "achievementType": achievement.achievement_type,
-            "name": achievement.name,
-            "description": achievement.description,
-            "criteria": {"narrative": achievement.criteria},
-            "resultDescription": descriptions,
-        },
+        "achievement": achievement_node(
+            base_url=base_url,
+            achievement=achievement,
+            minutes_per_class_hour=minutes_per_class_hour,
+        ),
         "result": [
             {"type": ["Result"], "resultDescription": description["id"], "value": value}
             for description, value in zip(descriptions, values, strict=True)
