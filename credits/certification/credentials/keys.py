@@ -90,12 +90,24 @@ def _load_setting(configured: str) -> tuple[Ed25519PrivateKey, ...]:
     return _parse(configured, "CREDENTIAL_SIGNING_KEY")
 
 
+def _read_ring_file(path: Path) -> str:
+    """The ring file's text; the first development key is made here when ``DEBUG`` allows,
+    and a file others can read is logged."""
+    return read_key_file(
+        path,
+        what="credential signing key",
+        may_create=bool(settings.DEBUG),
+        make=lambda: private_key_to_multikey(Ed25519PrivateKey.generate()),
+        missing=f"No credential signing key: set CREDENTIAL_SIGNING_KEY or create {path}.",
+    )
+
+
 @lru_cache(maxsize=8)
 def _load_file(path: Path, changed: int) -> tuple[Ed25519PrivateKey, ...]:
     """``changed`` (the file's mtime) is part of the cache key, so a rotated file is read
     again by every running process without a restart."""
     try:
-        text = path.read_text(encoding="ascii")
+        text = _read_ring_file(path)
     except UnicodeDecodeError as error:
         raise ImproperlyConfigured(f"{path} does not hold Ed25519 Multikeys: {error}") from error
     return _parse(text, str(path))
@@ -107,13 +119,8 @@ def key_ring() -> tuple[Ed25519PrivateKey, ...]:
     if configured:
         return _load_setting(configured)
     path = _key_file()
-    read_key_file(  # makes the first development key; checks the file's permissions
-        path,
-        what="credential signing key",
-        may_create=bool(settings.DEBUG),
-        make=lambda: private_key_to_multikey(Ed25519PrivateKey.generate()),
-        missing=f"No credential signing key: set CREDENTIAL_SIGNING_KEY or create {path}.",
-    )
+    if not path.exists():
+        _read_ring_file(path)  # the first development key, or the error that there is none
     return _load_file(path, path.stat().st_mtime_ns)
 
 
