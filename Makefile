@@ -36,6 +36,14 @@ setup: install ## Migrate the database and load the demo (safe to repeat)
 	@if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
 	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 || echo "hls.js not installed: the MP4 fallback serves browsers without HLS"; \
 	fi
+	@$(MAKE) --no-print-directory var/static/staticfiles.json
+
+# Static files, collected with hashed names and compressed copies (lms/staticfiles.py), again
+# only when one of them changed.
+STATIC_SOURCES := $(shell find lms courses credits media_pipeline -path '*/static/*' -type f 2>/dev/null) \
+  $(wildcard var/npm/node_modules/hls.js/dist/hls.min.js)
+var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed-run
+	$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
 	@echo "Starting the web server on http://$(HOST):$(PORT) and the background worker. Ctrl-C stops both."

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -64,3 +65,28 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH padding), for text only: pages, JSON, JS, CSS, SVG and
+    HLS playlists. Video, audio and images are compressed already, and a byte range of a file
+    must stay that range, so those pass through untouched. Static files are served already
+    compressed by WhiteNoise (``.gz``/``.br`` made by ``collectstatic``) and carry their
+    ``Content-Encoding``, which this leaves alone."""
+
+    TEXT_TYPES = (
+        "text/",
+        "application/json",
+        "application/javascript",
+        "application/ld+json",
+        "application/problem+json",
+        "application/xml",
+        "image/svg+xml",
+        "application/vnd.apple.mpegurl",
+    )
+
+    def process_response(self, request, response):
+        content_type = response.get("Content-Type", "").lower()
+        if response.status_code == 206 or not content_type.startswith(self.TEXT_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -30,6 +30,7 @@ register_converter(RowIdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "accounts/login/code/confirm/",
         account_views.confirm_login_code,
@@ -71,9 +72,9 @@ urlpatterns = [
     path("media-pipeline/", include("media_pipeline.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.media_file))
+if settings.STATIC_URL.startswith("/"):
+    urlpatterns.append(path(f"{settings.STATIC_URL.strip('/')}/<path:name>", views.missing_file))
 
 urlpatterns += [path("", include(wagtail_urls))]

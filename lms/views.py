@@ -1,9 +1,14 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.static import serve
 
 from courses.models import Attendance, ClassroomSession, LessonPage
 from courses.selectors import learner_tonight, lesson_view
@@ -13,6 +18,32 @@ from credits.selectors import learner_hours_summary
 
 from .accounts.identity import identity_of
 from .accounts.models import User
+
+FAVICON = Path(__file__).parent / "static" / "lms" / "favicon.ico"
+
+
+def favicon(request):
+    """``/favicon.ico``, which browsers and feed readers ask for whatever the page says; pages
+    name the SVG icon. Answered from here, so a missing icon never shows a debug page."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+def missing_file(request, name: str = ""):
+    """A static or media file that is not there: a short 404 in every mode, never a debug page
+    a phone would download in its place (static files that exist never reach a view)."""
+    return HttpResponseNotFound(
+        _("This file does not exist."), content_type="text/plain; charset=utf-8"
+    )
+
+
+def media_file(request, name: str):
+    """Uploaded files under `make run` (DEBUG); nginx or the bucket serves them in production."""
+    try:
+        return serve(request, name, document_root=settings.MEDIA_ROOT)
+    except Http404:
+        return missing_file(request, name)
 
 
 def home(request):

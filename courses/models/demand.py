@@ -40,6 +40,9 @@ class ProgrammeYear(models.Model):
         verbose_name_plural = _("programme years")
 
     def __str__(self) -> str:
+        """The title, with the year before it unless the title already says it."""
+        if str(self.year) in self.title:
+            return self.title
         return f"{self.year} {self.title}"
 
 

@@ -5,6 +5,7 @@ Everything about pygal stays in this module behind ``chart_svg``. The SVG carrie
 the page's own policy (no inline style) is untouched.
 """
 
+import unicodedata
 from decimal import Decimal
 
 import pygal
@@ -65,6 +66,9 @@ def chart_svg(
 ) -> str:
     """An SVG document: ``kind`` is line, hbar, bar or donut; ``series`` are (name, values),
     one value per label (for a donut: each series is one slice with one value)."""
+    if kind == "hbar":  # pygal draws the first label at the bottom; read top-down as the table
+        labels = labels[::-1]
+        series = [(name, list(values)[::-1]) for name, values in series]
     tall = kind == "hbar" and len(labels) > 6
     config = {
         "title": title,
@@ -84,6 +88,11 @@ def chart_svg(
         "print_values": kind in ("donut", "hbar"),
         "print_zeroes": False,
     }
+    if kind == "hbar" and labels:
+        # pygal sizes a label at 0.6 em a character; a Chinese character is a whole em, so
+        # the labels on the left would be cut without the difference added to the margin.
+        wide = max(_wide_characters(label[:30]) for label in labels)
+        config["margin_left"] = 16 + round(0.4 * STYLE.label_font_size * wide)
     if kind == "donut":
         config.update(inner_radius=0.55, print_values=True)
     if kind == "line":
@@ -103,6 +112,10 @@ def chart_svg(
     for name, values in series:
         chart.add(name, [float(v) if isinstance(v, Decimal) else v for v in values])
     return _without_scripts(chart.render_tree())
+
+
+def _wide_characters(text: str) -> int:
+    return sum(unicodedata.east_asian_width(ch) in ("W", "F") for ch in text)
 
 
 def _without_scripts(tree) -> str:

@@ -51,11 +51,15 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves static files under runserver too (hashed, compressed, cached).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Compresses, text only, the body the views and the middleware below it produced.
+    "lms.middleware.TextGZipMiddleware",
     "lms.middleware.ContentSecurityPolicyMiddleware",
     "lms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,7 +154,9 @@ MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed names (cached for a year, immutable) and .gz/.br beside each file, even under
+    # `make run`'s DEBUG: see lms.staticfiles.
+    "staticfiles": {"BACKEND": "lms.staticfiles.HashedCompressedStaticFilesStorage"},
 }
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:

@@ -11,6 +11,3 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
-STORAGES["staticfiles"] = {  # noqa: F405
-    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-}

@@ -20,7 +20,7 @@ from courses.demand import (
     programme_year_current,
     programme_year_publish,
 )
-from courses.models import CatalogueEntry, Occupation
+from courses.models import CatalogueEntry, Occupation, ProgrammeYear
 from courses.occupations import occupations_import_csv
 from lms.accounts.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
@@ -381,3 +381,13 @@ def test_the_catalogue_takes_the_same_queries_however_many_courses_are_subsidise
     after, badges_after = queries()
     assert (badges_before, badges_after) == (2, 6)
     assert after == before
+
+
+def test_a_years_name_says_its_year_once():
+    assert (
+        str(ProgrammeYear(year=2026, title="2026年职业技能培训补贴目录"))
+        == "2026年职业技能培训补贴目录"
+    )
+    assert (
+        str(ProgrammeYear(year=2026, title="职业技能培训补贴目录")) == "2026 职业技能培训补贴目录"
+    )
