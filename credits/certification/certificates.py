@@ -10,6 +10,7 @@ import uuid
 from decimal import Decimal
 
 from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Attendance
@@ -207,6 +208,12 @@ def issuer_profile(*, org: Organisation) -> dict:
         "verificationMethod": methods,
         "assertionMethod": [method["id"] for method in methods],
     }
+
+
+def verification_url(*, public_id: str) -> str:
+    """The public verification page a certificate prints (its QR code): under the credential
+    base URL like everything the certificate names, whatever host it was downloaded from."""
+    return keys.base_url() + reverse("verify", args=[public_id])
 
 
 def programme_achievement(*, programme: CertificationProgramme) -> dict:

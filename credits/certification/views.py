@@ -31,6 +31,7 @@ from .certificates import (
     programme_achievement,
     status_list_allocated,
     status_list_credential,
+    verification_url,
 )
 from .certificates import issuer_profile as profile
 from .eligibility import learner_programmes
@@ -343,7 +344,7 @@ def _certificate_content(request, certificate: Certificate):
         minutes=certificate.minutes,
         issued_on=timezone.localdate(certificate.issued_at),
         issuer_name=programme.issuer.name,
-        verify_url=request.build_absolute_uri(f"/verify/{certificate.public_id}/"),
+        verify_url=verification_url(public_id=certificate.public_id),
     )
 
 
@@ -383,7 +384,7 @@ def transcript(request):
             minutes=c.minutes,
             issued_on=timezone.localdate(c.issued_at),
             revoked=c.revoked_at is not None,
-            verify_url=request.build_absolute_uri(f"/verify/{c.public_id}/"),
+            verify_url=verification_url(public_id=c.public_id),
         )
         for c in certificates
     ]
@@ -430,7 +431,7 @@ def credential(request, public_id: str):
             {
                 "error": "This credential is shared by its holder, not published. Its "
                 "status is public on the verification page.",
-                "verify": request.build_absolute_uri(f"/verify/{certificate.public_id}/"),
+                "verify": verification_url(public_id=certificate.public_id),
             },
             status=403,
         )

@@ -13,6 +13,7 @@ from tests.certification.site import (
     profile_key_resolver,
     site_status_lists,
 )
+from tests.credits.test_certificate_pdf import page_texts
 from tests.factories import OrganisationFactory
 from tests.helpers import certify
 
@@ -83,3 +84,18 @@ def test_an_achievement_that_does_not_exist_is_not_found(client, certificate):
     achievement = certificate.credential["credentialSubject"]["achievement"]["id"]
     missing = achievement.rsplit("-", 1)[0] + "-999999"
     assert fetch(client, missing).status_code == 404
+
+
+def test_the_certificate_pdf_prints_a_verification_url_that_answers_whatever_host_served_it(
+    client, certificate
+):
+    client.force_login(certificate.learner)
+    pdf = client.get(
+        f"/certificates/{certificate.public_id}/pdf", headers={"host": "10.0.0.7:8000"}
+    )
+    printed = "".join(page_texts(pdf.content)[0].split())
+
+    url = f"https://nightschool.example/verify/{certificate.public_id}/"
+    assert url in printed and "10.0.0.7" not in printed
+    page = fetch(client, url)
+    assert page.status_code == 200 and certificate.number in page.content.decode()
