@@ -11,13 +11,15 @@ from wagtail.models import Page
 from courses.models import CoursePage, LessonPage
 from lms.accounts.models import User
 
+from .ledger.hours import class_hours_text
 from .ledger.models import LearnerBalance, LedgerEntry
 from .study.models import LessonProgress, RefusalReason, RefusedTime, StudyClock
 
 
 def minutes_as_class_hours(minutes: int) -> str:
-    hours = minutes / settings.STUDY_MINUTES_PER_CLASS_HOUR
-    return f"{hours:.1f}".rstrip("0").rstrip(".")
+    """Minutes as class hours of ``STUDY_MINUTES_PER_CLASS_HOUR``, by the one rule of
+    ``credits.ledger.hours`` (rounded down to one decimal)."""
+    return class_hours_text(minutes)
 
 
 def _course_of(lesson: LessonPage, courses: dict[str, CoursePage]) -> CoursePage | None:

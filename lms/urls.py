@@ -50,11 +50,16 @@ urlpatterns = [
     path("certificates/", include(certification_urls.learner_urls)),
     path("review/", include(certification_urls.review_urls)),
     path("programme/", include("lms.programmes.urls")),
-    path("verify/<slug:public_id>/", certification_views.verify, name="verify"),
+    path("verify/<str:public_id>/", certification_views.verify, name="verify"),
     path(
         "credentials/issuers/<id:org_id>",
         certification_views.issuer_profile,
         name="credential_issuer",
+    ),
+    path(
+        "credentials/achievements/programme-<id:programme_id>",
+        certification_views.achievement,
+        name="credential_achievement",
     ),
     path(
         "credentials/issuers/<id:org_id>/status/<id:list_id>",

@@ -68,6 +68,7 @@ def bench_environment(port: int, folder: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
         DJANGO_ALLOWED_HOSTS=HOST,
+        CREDENTIAL_BASE_URL=f"http://{HOST}:{port}",  # plain http: a loopback host only
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         CACHE_URL="locmemcache://",

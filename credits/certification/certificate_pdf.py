@@ -47,6 +47,19 @@ MONTHS = (
 )
 
 
+# The national occupational skill levels (国家职业技能等级), 五级 the entry level.
+SKILL_LEVELS_ZH = {"1": "一级", "2": "二级", "3": "三级", "4": "四级", "5": "五级"}
+
+
+def skill_level_text(level: str) -> str:
+    """A programme's level as the certificate prints it: "5" reads "五级 / Level 5". A level
+    outside the national five is printed as it was entered."""
+    level = (level or "").strip()
+    if level in SKILL_LEVELS_ZH:
+        return f"{SKILL_LEVELS_ZH[level]} / Level {level}"
+    return level
+
+
 @dataclass(frozen=True)
 class CertificateContent:
     number: str

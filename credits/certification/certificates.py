@@ -9,13 +9,18 @@ import re
 import uuid
 from decimal import Decimal
 
+from django.db.models import Min
+from django.urls import reverse
 from django.utils import timezone
 
+from courses.models import Attendance
+from credits.study.models import WatchSession
 from lms.accounts.models import Organisation
 
 from .credentials import keys
 from .credentials.builder import (
     AchievementDefinition,
+    achievement_document,
     build_achievement_credential,
     hashed_identity,
     issuer_url,
@@ -55,10 +60,45 @@ def _achievement(programme: CertificationProgramme) -> AchievementDefinition:
     )
 
 
-def _start_of(day: dt.date | None, fallback: dt.datetime) -> dt.datetime:
-    if day is None:
-        return fallback
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(0, 0)))
+def activity_period(
+    *, learner_id: int, entries: list[dict]
+) -> tuple[dt.datetime, dt.datetime] | None:
+    """When the study counted toward a certificate happened: from the start of the first
+    activity to the end of the last (``entries`` as an application's snapshot froze them).
+
+    A lesson ran from the learner's first watch session of it to the moment it banked; a
+    classroom attendance from check-in to check-out, within the session's times (as it was
+    credited); a passed quiz, a transfer or an adjustment is the moment it was entered. None
+    when nothing was counted.
+    """
+    if not entries:
+        return None
+    lesson_ids = {e["lesson"] for e in entries if e["kind"] == "lesson" and e.get("lesson")}
+    first_watch = dict(
+        WatchSession.objects.filter(learner_id=learner_id, lesson_id__in=lesson_ids)
+        .values("lesson_id")
+        .annotate(first=Min("started_at"))
+        .values_list("lesson_id", "first")
+    )
+    attendances = {
+        a.pk: a
+        for a in Attendance.objects.filter(
+            pk__in=[e["attendance"] for e in entries if e.get("attendance")]
+        ).select_related("session")
+    }
+    starts, ends = [], []
+    for entry in entries:
+        banked = dt.datetime.fromisoformat(entry["created_at"])
+        attendance = attendances.get(entry.get("attendance"))
+        if entry["kind"] == "classroom" and attendance and attendance.checked_out_at:
+            session = attendance.session
+            starts.append(max(attendance.checked_in_at, session.starts_at))
+            ends.append(min(attendance.checked_out_at, session.ends_at))
+            continue
+        watched_from = first_watch.get(entry.get("lesson")) if entry["kind"] == "lesson" else None
+        starts.append(min(watched_from, banked) if watched_from else banked)
+        ends.append(banked)
+    return min(starts), max(ends)
 
 
 def certificate_sign(*, certificate: Certificate) -> dict:
@@ -66,6 +106,11 @@ def certificate_sign(*, certificate: Certificate) -> dict:
     programme = certificate.programme
     base = keys.base_url()
     issued = certificate.issued_at
+    period = activity_period(
+        learner_id=certificate.learner_id,
+        entries=certificate.application.snapshot.get("entries", []),
+    )
+    activity_start, activity_end = period or (issued, issued)
     local_list = status_list_id_for(certificate.status_index)
     document = build_achievement_credential(
         base_url=base,
@@ -75,8 +120,8 @@ def certificate_sign(*, certificate: Certificate) -> dict:
         achievement=_achievement(programme),
         minutes=certificate.minutes,
         minutes_per_class_hour=programme.minutes_per_class_hour,
-        activity_start=_start_of(certificate.activity_start, issued),
-        activity_end=_start_of(certificate.activity_end, issued),
+        activity_start=activity_start,
+        activity_end=activity_end,
         valid_from=issued,
         valid_until=certificate.valid_until,
         subject_id=f"urn:uuid:{uuid.uuid4()}",
@@ -106,10 +151,15 @@ def holder_identity(*, certificate: Certificate) -> dict | None:
     names = [i for i in subject.get("identifier", []) if i.get("identityType") == "name"]
     if not names or not certificate.learner.real_name:
         return None
-    salt = keys.holder_salt(certificate.public_id)
-    identity = hashed_identity(certificate.learner.real_name, identity_type="name", salt=salt)
-    if identity["identityHash"] != names[0]["identityHash"]:
-        return None  # signed under another key; this salt would not prove anything
+    # The salt of the key that signed it, which may be an earlier key on the ring.
+    candidates = (
+        hashed_identity(certificate.learner.real_name, identity_type="name", salt=salt)
+        for salt in keys.holder_salts(certificate.public_id)
+    )
+    identity = next((i for i in candidates if i["identityHash"] == names[0]["identityHash"]), None)
+    if identity is None:
+        return None  # signed under a key no longer on the ring: no salt would prove anything
+    salt = identity["salt"]
     return {
         "credential": credential.get("id"),
         "credentialSubject": subject.get("id"),
@@ -134,9 +184,18 @@ def credential_is_public(*, certificate: Certificate) -> bool:
 
 
 def issuer_profile(*, org: Organisation) -> dict:
-    """The issuer's public profile, with the key that verifies its credentials."""
+    """The issuer's public profile, with every key that verifies its credentials: the one
+    that signs now first, then those that signed before a rotation."""
     issuer = issuer_url(keys.base_url(), org.pk)
-    public = keys.public_multikey()
+    methods = [
+        {
+            "id": verification_method_id(issuer, public),
+            "type": "Multikey",
+            "controller": issuer,
+            "publicKeyMultibase": public,
+        }
+        for public in keys.public_multikeys()
+    ]
     return {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
@@ -146,16 +205,35 @@ def issuer_profile(*, org: Organisation) -> dict:
         "id": issuer,
         "type": ["Profile"],
         "name": org.name,
-        "verificationMethod": [
-            {
-                "id": verification_method_id(issuer, public),
-                "type": "Multikey",
-                "controller": issuer,
-                "publicKeyMultibase": public,
-            }
-        ],
-        "assertionMethod": [verification_method_id(issuer, public)],
+        "verificationMethod": methods,
+        "assertionMethod": [method["id"] for method in methods],
     }
+
+
+def verification_url(*, public_id: str) -> str:
+    """The public verification page a certificate prints (its QR code): under the credential
+    base URL like everything the certificate names, whatever host it was downloaded from."""
+    return keys.base_url() + reverse("verify", args=[public_id])
+
+
+def programme_achievement(*, programme: CertificationProgramme) -> dict:
+    """The achievement a programme's credentials name, as served at its URL."""
+    return achievement_document(
+        base_url=keys.base_url(),
+        achievement=_achievement(programme),
+        minutes_per_class_hour=programme.minutes_per_class_hour,
+    )
+
+
+def status_list_allocated(*, org_id: int, list_id: int) -> bool:
+    """Whether any certificate of this issuer has its bit in this list: only such a list
+    exists. Any other number is not a list, not an all-clear one."""
+    if list_id < 1:
+        return False
+    first = (list_id - 1) * LIST_SIZE
+    return Certificate.objects.filter(
+        programme__issuer_id=org_id, status_index__gte=first, status_index__lt=first + LIST_SIZE
+    ).exists()
 
 
 def status_list_credential(*, org_id: int, list_id: int, now: dt.datetime | None = None) -> dict:
@@ -196,4 +274,7 @@ def resolve_status_list(url: str) -> dict | None:
     match = STATUS_URL.search(url)
     if match is None:
         return None
-    return status_list_credential(org_id=int(match["org"]), list_id=int(match["list"]))
+    org_id, list_id = int(match["org"]), int(match["list"])
+    if not status_list_allocated(org_id=org_id, list_id=list_id):
+        return None
+    return status_list_credential(org_id=org_id, list_id=list_id)

@@ -6,7 +6,6 @@ programmes takes the same few queries however many entries and programmes there 
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
@@ -16,6 +15,8 @@ from wagtail.models import Page
 
 from courses.models import CoursePage, LessonCompletion, LessonPage, QuizAttempt
 from courses.selectors import course_quizzes
+from credits.ledger.hours import class_hours_text as hours_text
+from credits.ledger.hours import class_hours_with_minutes
 from credits.ledger.models import LedgerEntry
 from lms.accounts.models import User
 
@@ -27,11 +28,6 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     year += moment.year
     day = min(moment.day, 28)
     return moment.replace(year=year, month=month + 1, day=day)
-
-
-def hours_text(minutes: int | Decimal, per_hour: int) -> str:
-    value = Decimal(minutes) / Decimal(per_hour)
-    return f"{value.quantize(Decimal('0.1'))}".rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -150,8 +146,8 @@ def _evaluate(
             label=_("%(need)s class hours in the last %(months)s months")
             % {"need": hours_text(required, per_hour), "months": programme.window_months},
             met=total >= required,
-            missing=_("%(hours)s more class hours")
-            % {"hours": hours_text(max(required - total, 0), per_hour)},
+            missing=_("Still %(hours)s to go")
+            % {"hours": class_hours_with_minutes(max(required - total, 0), per_hour)},
         )
     ]
     if programme.occupation_id and programme.occupation_class_hours:
@@ -169,8 +165,11 @@ def _evaluate(
                 label=_("%(need)s of them in %(occupation)s courses")
                 % {"need": hours_text(needed, per_hour), "occupation": occupation},
                 met=have >= needed,
-                missing=_("%(hours)s more class hours in %(occupation)s courses")
-                % {"hours": hours_text(max(needed - have, 0), per_hour), "occupation": occupation},
+                missing=_("Still %(hours)s to go in %(occupation)s courses")
+                % {
+                    "hours": class_hours_with_minutes(max(needed - have, 0), per_hour),
+                    "occupation": occupation,
+                },
             )
         )
     for course in programme.required_courses.all():

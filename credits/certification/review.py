@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Attendance
+from credits.ledger.hours import class_hours
 from credits.ledger.models import LedgerEntry
 from credits.study.devices import device_name
 from credits.study.models import (
@@ -233,6 +234,7 @@ ROSTER_HEADER = [
     "learner group",
     "employer",
     "class hours",
+    "minutes",
     "status",
     "applied",
     "certificate",
@@ -258,7 +260,8 @@ def roster_rows(*, reviewer: User, programme_id: int | None = None) -> list[list
                 a.learner.phone or "",
                 str(a.learner.get_learner_group_display()),
                 a.learner.employer.name if a.learner.employer_id else "",
-                round(a.counted_minutes / a.programme.minutes_per_class_hour, 1),
+                class_hours(a.counted_minutes, a.programme.minutes_per_class_hour),
+                a.counted_minutes,
                 str(a.get_status_display()),
                 timezone.localtime(a.submitted_at).strftime("%Y-%m-%d"),
                 certificate.number if certificate else "",

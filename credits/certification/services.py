@@ -18,7 +18,7 @@ from credits.ledger.models import LearnerBalance, LedgerEntry
 from credits.ledger.services import attendance_bank_closed
 from lms.accounts.models import User
 
-from .certificates import certificate_sign
+from .certificates import activity_period, certificate_sign
 from .eligibility import programme_eligibility
 from .models import Application, Certificate, CertificationProgramme, ReviewEvent
 
@@ -231,8 +231,9 @@ def certificate_issue(
 ) -> Certificate:
     """A numbered certificate with an unguessable public id and its own status-list index."""
     now = now or timezone.now()
-    entries = application.snapshot.get("entries", [])
-    days = sorted(e["created_at"][:10] for e in entries)
+    period = activity_period(
+        learner_id=application.learner_id, entries=application.snapshot.get("entries", [])
+    )
     programme = application.programme
     certificate = Certificate.objects.create(
         application=application,
@@ -248,8 +249,8 @@ def certificate_issue(
             if programme.validity_years
             else None
         ),
-        activity_start=dt.date.fromisoformat(days[0]) if days else None,
-        activity_end=dt.date.fromisoformat(days[-1]) if days else None,
+        activity_start=timezone.localdate(period[0]) if period else None,
+        activity_end=timezone.localdate(period[1]) if period else None,
     )
     certificate.number = f"NS-{now:%Y}-{certificate.pk:06d}"
     certificate.status_index = certificate.pk

@@ -30,6 +30,7 @@ class TranscriptRow:
     programme_name_zh: str
     programme_name_en: str
     class_hours: str
+    minutes: int
     issued_on: dt.date
     revoked: bool
     verify_url: str
@@ -121,7 +122,7 @@ def render_transcript_pdf(
             cells = table.row()
             cells.cell(printable(row.number))
             cells.cell(printable(row.programme_name_zh) + "\n" + printable(row.programme_name_en))
-            cells.cell(printable(row.class_hours))
+            cells.cell(f"{printable(row.class_hours)}\n({row.minutes} 分钟 min)")
             cells.cell(f"{row.issued_on:%Y-%m-%d}")
             cells.cell(row.status, style=FontFace(color=REVOKED_RED) if row.revoked else None)
             cells.cell(printable(row.verify_url), style=FontFace(size_pt=8))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from allauth.core.internal import ratelimit as allauth_ratelimit
 
+from credits.ledger.hours import class_hours_text
 from credits.ledger.services import attendance_bank_closed
 from lms.accounts.identity import identity_of
 from lms.accounts.models import Organisation, User
@@ -27,7 +28,10 @@ from . import services
 from .certificates import (
     credential_is_public,
     holder_identity,
+    programme_achievement,
+    status_list_allocated,
     status_list_credential,
+    verification_url,
 )
 from .certificates import issuer_profile as profile
 from .eligibility import learner_programmes
@@ -278,10 +282,15 @@ def verify(request, public_id: str):
         limit_get=True,
     ):
         return render(request, "credits/verify_limited.html", status=429)
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner"),
-        public_id=public_id,
+    certificate = (
+        Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner")
+        .filter(public_id=public_id)
+        .first()
     )
+    if certificate is None:
+        # Rendered here rather than raised: whoever scanned a code gets the site's page in
+        # their language, with a way back, in every mode (DEBUG's technical 404 included).
+        return render(request, "credits/verify_not_found.html", status=404)
     VerificationLog.objects.create(
         certificate=certificate,
         at=timezone.now(),
@@ -297,7 +306,7 @@ def verify(request, public_id: str):
             "programme": programme,
             "holder": mask_name(certificate.learner.real_name),
             "phone": mask_phone(certificate.learner.phone or ""),
-            "hours": round(certificate.minutes / programme.minutes_per_class_hour, 1),
+            "hours": class_hours_text(certificate.minutes, programme.minutes_per_class_hour),
             "expired": bool(certificate.valid_until and certificate.valid_until < timezone.now()),
         },
     )
@@ -318,7 +327,7 @@ def _may_see_certificate(user, certificate: Certificate) -> bool:
 
 def _certificate_content(request, certificate: Certificate):
     # The PDF modules bring fpdf and fontTools: loaded by the downloads that draw PDFs only.
-    from .certificate_pdf import CertificateContent
+    from .certificate_pdf import CertificateContent, skill_level_text
 
     programme = certificate.programme
     occupation = programme.occupation
@@ -330,12 +339,12 @@ def _certificate_content(request, certificate: Certificate):
         occupation=f"{occupation.code} {occupation.name_zh} {occupation.name_en}".strip()
         if occupation
         else "",
-        level=programme.level,
-        class_hours=f"{certificate.minutes / programme.minutes_per_class_hour:g}",
+        level=skill_level_text(programme.level),
+        class_hours=class_hours_text(certificate.minutes, programme.minutes_per_class_hour),
         minutes=certificate.minutes,
         issued_on=timezone.localdate(certificate.issued_at),
         issuer_name=programme.issuer.name,
-        verify_url=request.build_absolute_uri(f"/verify/{certificate.public_id}/"),
+        verify_url=verification_url(public_id=certificate.public_id),
     )
 
 
@@ -371,10 +380,11 @@ def transcript(request):
             number=c.number,
             programme_name_zh=c.programme.name_zh,
             programme_name_en=c.programme.name_en,
-            class_hours=f"{c.minutes / c.programme.minutes_per_class_hour:g}",
+            class_hours=class_hours_text(c.minutes, c.programme.minutes_per_class_hour),
+            minutes=c.minutes,
             issued_on=timezone.localdate(c.issued_at),
             revoked=c.revoked_at is not None,
-            verify_url=request.build_absolute_uri(f"/verify/{c.public_id}/"),
+            verify_url=verification_url(public_id=c.public_id),
         )
         for c in certificates
     ]
@@ -421,7 +431,7 @@ def credential(request, public_id: str):
             {
                 "error": "This credential is shared by its holder, not published. Its "
                 "status is public on the verification page.",
-                "verify": request.build_absolute_uri(f"/verify/{certificate.public_id}/"),
+                "verify": verification_url(public_id=certificate.public_id),
             },
             status=403,
         )
@@ -439,8 +449,15 @@ def issuer_profile(request, org_id: int):
     return _jsonld(profile(org=org))
 
 
+def achievement(request, programme_id: int):
+    programme = get_object_or_404(
+        CertificationProgramme.objects.select_related("issuer", "occupation"), pk=programme_id
+    )
+    return _jsonld(programme_achievement(programme=programme))
+
+
 def status_list(request, org_id: int, list_id: int):
-    if list_id < 1 or not CertificationProgramme.objects.filter(issuer_id=org_id).exists():
+    if not status_list_allocated(org_id=org_id, list_id=list_id):
         raise Http404
     response = _jsonld(status_list_credential(org_id=org_id, list_id=list_id))
     response["Cache-Control"] = "public, max-age=300"

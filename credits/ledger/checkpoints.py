@@ -104,9 +104,9 @@ def checkpoint_load(path: Path) -> Checkpoint:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CheckpointInvalid(f"{Path(path).name}: not a ledger checkpoint")
     signature = document.pop("signature", None)
-    public = keys.public_multikey()
-    if document.get("key") != public:
-        raise CheckpointInvalid(f"{Path(path).name}: not signed with the platform key")
+    public = document.get("key")
+    if public not in keys.public_multikeys():  # the key now, or one it was rotated from
+        raise CheckpointInvalid(f"{Path(path).name}: not signed with a platform key")
     try:
         public_key = Ed25519PublicKey.from_public_bytes(public_key_bytes_from_multikey(public))
         public_key.verify(base58btc_decode(str(signature)), _canonical(document))

@@ -61,7 +61,9 @@ def claim_line_amount(
 
 def minutes_to_class_hours(minutes: int) -> Decimal:
     """Whole minutes as class hours of ``STUDY_MINUTES_PER_CLASS_HOUR``, rounded down to the
-    hundredth: no hour is paid that was not studied."""
+    hundredth: no hour is paid that was not studied. This is the claim's money arithmetic;
+    pages show the class hours by the platform's one display rule (``credits.ledger.hours``)
+    from the same minutes."""
     per_hour = Decimal(settings.STUDY_MINUTES_PER_CLASS_HOUR)
     return (Decimal(minutes) / per_hour).quantize(CENT, rounding=ROUND_DOWN)
 

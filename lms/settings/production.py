@@ -4,9 +4,16 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
+from .origins import https_origin
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+
+# Every URL a signed credential names (its id, issuer, keys, status list, achievement) starts
+# with this origin, and can never change once issued: no default to fall back on.
+CREDENTIAL_BASE_URL = https_origin(
+    env("CREDENTIAL_BASE_URL", default=""), name="CREDENTIAL_BASE_URL", allowed_hosts=ALLOWED_HOSTS
+)
 
 # The ledger key is not optional here: a key file made on the fly would change with every
 # host, and entries hashed without a key could be forged by whoever holds the database.

@@ -94,7 +94,7 @@ def test_hours_are_stated_with_their_unit_and_are_in_the_signed_rdf(certificate:
         r["resultDescription"].rpartition("#")[2]: r["value"]
         for r in certificate["credentialSubject"]["result"]
     }
-    assert results == {"class-hours": "12.44", "minutes": "560", "minutes-per-class-hour": "45"}
+    assert results == {"class-hours": "12.4", "minutes": "560", "minutes-per-class-hour": "45"}
     descriptions = certificate["credentialSubject"]["achievement"]["resultDescription"]
     assert descriptions[0]["name"] == "Class hours (1 class hour = 45 minutes of study)"
     assert descriptions[0]["requiredValue"] == "12"
@@ -182,16 +182,17 @@ def test_credential_without_status_or_end_date_is_still_valid_ob3(issuer: Issuer
     minutes=st.integers(min_value=0, max_value=10**7),
     per_hour=st.integers(min_value=1, max_value=240),
 )
-def test_class_hours_never_overstate_and_lose_less_than_a_hundredth(minutes, per_hour):
+def test_class_hours_never_overstate_and_lose_less_than_a_tenth(minutes, per_hour):
     exact = Decimal(minutes) / Decimal(per_hour)
 
     stated = Decimal(class_hours_text(minutes, per_hour))
 
-    assert stated <= exact < stated + Decimal("0.01")
+    assert stated <= exact < stated + Decimal("0.1")
 
 
 def test_class_hours_text_reads_naturally():
     assert class_hours_text(540, 45) == "12"
     assert class_hours_text(0, 45) == "0"
-    assert class_hours_text(560, 45) == "12.44"
+    assert class_hours_text(560, 45) == "12.4"
+    assert class_hours_text(290, 45) == "6.4"
     assert class_hours_text(90, 60) == "1.5"

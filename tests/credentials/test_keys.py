@@ -74,3 +74,31 @@ def test_platform_resolver_knows_only_our_key_under_our_issuers(key_settings):
         + public_key_to_multikey(Ed25519PrivateKey.generate().public_key())
     )
     assert keys.resolve_platform_key(other_key) is None
+
+
+def test_a_ring_signs_with_its_first_key_and_publishes_them_all(key_settings):
+    newer, older = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    key_settings.CREDENTIAL_SIGNING_KEY = (
+        f"{private_key_to_multikey(newer)}, {private_key_to_multikey(older)}"
+    )
+
+    assert keys.public_multikey() == public_key_to_multikey(newer.public_key())
+    assert keys.public_multikeys() == [
+        public_key_to_multikey(newer.public_key()),
+        public_key_to_multikey(older.public_key()),
+    ]
+    issuer = "https://nightschool.example/credentials/issuers/7"
+    old_method = f"{issuer}#{public_key_to_multikey(older.public_key())}"
+    assert keys.resolve_platform_key(old_method) == public_key_bytes_from_multikey(
+        public_key_to_multikey(older.public_key())
+    )
+
+
+def test_a_malformed_key_on_the_ring_is_reported_with_its_place(key_settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    good = private_key_to_multikey(Ed25519PrivateKey.generate())
+    key_settings.CREDENTIAL_SIGNING_KEY = f"{good},z6MkNotAPrivateKey"
+
+    with pytest.raises(ImproperlyConfigured, match="CREDENTIAL_SIGNING_KEY, key 2"):
+        keys.signing_key()

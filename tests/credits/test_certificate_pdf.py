@@ -127,6 +127,7 @@ def test_long_transcript_runs_onto_more_pages_with_the_learner_on_each():
             programme_name_zh="电动自行车安全驾驶与道路交通法规",
             programme_name_en="Safe e-bike riding and road traffic rules",
             class_hours="12.5",
+            minutes=562,
             issued_on=dt.date(2026, 1, 1) + dt.timedelta(days=i),
             revoked=i == 7,
             verify_url=f"https://nightschool.example.cn/verify/NS-2026-{i:06d}/3f9c2a7e",

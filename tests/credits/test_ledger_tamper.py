@@ -18,6 +18,7 @@ from credits.ledger import chain, checkpoints, services
 from credits.ledger.chain import GENESIS, PLAIN_SHA256, entry_content, entry_hash
 from credits.models import LearnerBalance, LedgerEntry
 from tests.factories import UserFactory
+from tests.helpers import start_production_settings
 from tests.support import require_postgres
 
 pytestmark = pytest.mark.django_db
@@ -433,37 +434,9 @@ def test_outside_development_a_missing_or_short_key_is_an_error(settings, tmp_pa
         chain.ledger_key()
 
 
-def test_production_settings_require_the_ledger_key(settings):
-    import os
-    import subprocess
-    import sys
-
-    env = {
-        **os.environ,
-        "DJANGO_SECRET_KEY": "x" * 50,
-        "DJANGO_ALLOWED_HOSTS": "nightschool.example",
-        "LEDGER_HMAC_KEY": "",
-        "IDENTITY_ENCRYPTION_KEYS": "T0ZmT3RqXzJtUlV3a3JJQm9aQ0VzSDhGUG5Ob2lCOEI=",
-        "IDENTITY_DIGEST_KEY": "d" * 48,
-    }
-    code = "import lms.settings.production"
-    refused = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_production_settings_require_the_ledger_key():
+    refused = start_production_settings(LEDGER_HMAC_KEY="")
     assert refused.returncode != 0
     assert "LEDGER_HMAC_KEY must be set to at least 32 random characters" in refused.stderr
-    env["LEDGER_HMAC_KEY"] = "k" * 48
-    accepted = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    accepted = start_production_settings()
     assert accepted.returncode == 0, accepted.stderr

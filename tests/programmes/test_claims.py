@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from courses import services as course_services
 from courses.models import Attendance, ClassroomSession, Enrolment
 from credits.ledger import services as ledger_services
+from credits.ledger.hours import class_hours_text
 from credits.ledger.models import LedgerEntry
 from lms.programmes.applications import class_application_decide, class_application_submit
 from lms.programmes.claims import (
@@ -26,6 +27,7 @@ from lms.programmes.claims import (
     claim_file,
     claim_mark_paid,
     claim_refuse,
+    minutes_to_class_hours,
 )
 from lms.programmes.models import ClaimLine, ClassApplication, SubsidyClaim, TrainingVoucher
 from lms.programmes.vouchers import voucher_transition
@@ -536,3 +538,14 @@ def test_the_school_files_its_claim_from_the_class_page(client, klass):
     claim = SubsidyClaim.objects.get(application=application)
     assert claim.filed_by == klass.instructor
     assert claim.amount_claimed == claim_compute(application=application).total
+
+
+def test_the_claim_page_reads_class_hours_by_the_one_rule_while_the_line_pays_on_hundredths(
+    client, filed
+):
+    _klass, claim, officer, *_rest = filed
+    client.force_login(officer)
+    page = client.get(reverse("programmes:claim", args=[claim.pk])).text
+    for line in claim.lines.all():
+        assert f'<td class="num">{class_hours_text(line.minutes)}<div' in page
+        assert line.class_hours == minutes_to_class_hours(line.minutes)

@@ -5,10 +5,12 @@ Two constraints shape it:
 - Every property must be defined by the OB 3.0.3 or VC 2.0 context, or JSON-LD drops it
   and the signature does not cover it (``jsonld.undefined_terms`` checks this, and the
   signer refuses otherwise).
-- Hours need a unit. OB's ``creditsEarned`` is a bare float that cannot say "class hours
-  of 45 minutes", so the study time is carried as three ``Result``s, each pointing at a
-  ``ResultDescription`` of the achievement that names its unit: class hours, minutes, and
-  minutes per class hour. All of these terms are defined by the 3.0.3 context and signed.
+- Hours need a unit, and follow the platform's one rule (``credits.ledger.hours``: rounded
+  down to one decimal place, the minutes beside them). OB's ``creditsEarned`` is a bare
+  float that cannot say "class hours of 45 minutes", so the study time is carried as three
+  ``Result``s, each pointing at a ``ResultDescription`` of the achievement that names its
+  unit: class hours, minutes, and minutes per class hour. All of these terms are defined by
+  the 3.0.3 context and signed.
 
 The learner appears only as an opaque subject ``id`` (a random ``urn:uuid:``, never a
 database id) and as salted SHA-256 hashes (OB ``IdentityObject``) whose salt is NOT in the
@@ -22,10 +24,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 from typing import Any, Literal
 
 from credits.certification.credentials.status_list import status_list_entry
+from credits.ledger.hours import class_hours_text
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -103,18 +106,6 @@ def publishes_identity_salt(credential: dict[str, Any]) -> bool:
     return False
 
 
-def class_hours_text(minutes: int, minutes_per_class_hour: int) -> str:
-    """Class hours as a decimal string, rounded down to hundredths so a certificate never
-    claims more than was studied; the exact minutes travel alongside."""
-    if minutes < 0 or minutes_per_class_hour <= 0:
-        raise ValueError("minutes must be >= 0 and minutes_per_class_hour > 0")
-    hours = (Decimal(minutes) / Decimal(minutes_per_class_hour)).quantize(
-        Decimal("0.01"), rounding=ROUND_DOWN
-    )
-    text = f"{hours:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _xsd_datetime(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("datetimes in credentials must be timezone-aware")
@@ -130,7 +121,8 @@ def _hours_descriptions(
         "name": f"Class hours (1 class hour = {minutes_per_class_hour} minutes of study)",
         "description": (
             f"Study time counted towards this certificate, in class hours of "
-            f"{minutes_per_class_hour} minutes each, rounded down to hundredths."
+            f"{minutes_per_class_hour} minutes each, rounded down to one decimal place "
+            "(the exact minutes are the next result)."
         ),
         "resultType": "ext:ClassHours",
         "valueMin": "0",
@@ -155,6 +147,38 @@ def _hours_descriptions(
             "resultType": "ext:MinutesPerClassHour",
         },
     ]
+
+
+def achievement_node(
+    *, base_url: str, achievement: AchievementDefinition, minutes_per_class_hour: int
+) -> dict[str, Any]:
+    """The OB ``Achievement`` a credential embeds; served on its own (with ``@context``) at
+    its id, so that the URL a credential names answers with what it describes."""
+    achievement_id = achievement_url(base_url, achievement.slug)
+    return {
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": achievement.achievement_type,
+        "name": achievement.name,
+        "description": achievement.description,
+        "criteria": {"narrative": achievement.criteria},
+        "resultDescription": _hours_descriptions(
+            achievement_id, achievement, minutes_per_class_hour
+        ),
+    }
+
+
+def achievement_document(
+    *, base_url: str, achievement: AchievementDefinition, minutes_per_class_hour: int
+) -> dict[str, Any]:
+    return {
+        "@context": list(CONTEXTS),
+        **achievement_node(
+            base_url=base_url,
+            achievement=achievement,
+            minutes_per_class_hour=minutes_per_class_hour,
+        ),
+    }
 
 
 def build_achievement_credential(
@@ -229,15 +253,11 @@ def build_achievement_credential(
         # context types them xsd:date; we follow the schema, which verifiers validate.
         "activityStartDate": _xsd_datetime(activity_start),
         "activityEndDate": _xsd_datetime(activity_end),
-        "achievement": {
-            "id": achievement_id,
-            "type": ["Achievement"],
-            "achievementType": achievement.achievement_type,
-            "name": achievement.name,
-            "description": achievement.description,
-            "criteria": {"narrative": achievement.criteria},
-            "resultDescription": descriptions,
-        },
+        "achievement": achievement_node(
+            base_url=base_url,
+            achievement=achievement,
+            minutes_per_class_hour=minutes_per_class_hour,
+        ),
         "result": [
             {"type": ["Result"], "resultDescription": description["id"], "value": value}
             for description, value in zip(descriptions, values, strict=True)
