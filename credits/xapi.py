@@ -8,6 +8,8 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from courses.models import CoursePage, LessonPage
 from lms.accounts.models import User
 
@@ -120,9 +122,7 @@ def statements_for_learner(
                 "timestamp": _stamp(report.received_at),
             }
         )
-    for entry in LedgerEntry.objects.filter(learner=learner, kind="lesson").select_related(
-        "lesson"
-    ):
+    for entry in completions:
         lesson = entry.lesson
         studied = (
             durations[lesson.pk].credited_seconds if lesson.pk in durations else entry.minutes * 60
@@ -155,13 +155,11 @@ def statements_for_learner(
 def statements_for_course(*, course: CoursePage, base_url: str) -> list[dict]:
     """The learning records of everyone who studied a course's lessons."""
     lesson_ids = list(LessonPage.objects.child_of(course).values_list("pk", flat=True))
-    learner_ids = (
-        WatchSession.objects.filter(lesson_id__in=lesson_ids)
-        .values_list("learner_id", flat=True)
-        .distinct()
-    )
+    watched = WatchSession.objects.filter(lesson_id__in=lesson_ids).values("learner_id")
+    banked = LedgerEntry.objects.filter(lesson_id__in=lesson_ids).values("learner_id")
+    learners = User.objects.filter(Q(pk__in=watched) | Q(pk__in=banked))
     statements: list[dict] = []
-    for learner in User.objects.filter(pk__in=learner_ids).order_by("pk"):
+    for learner in learners.order_by("pk"):
         statements.extend(
             statements_for_learner(learner=learner, base_url=base_url, lesson_ids=lesson_ids)
         )
