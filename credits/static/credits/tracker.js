@@ -47,7 +47,7 @@
     var state = playerState();  /* ask now: the player's own events come only every few seconds */
     if (state) {
       played = mergeRanges(played, ranges(state.played));
-      position = state.position || position;
+      if (typeof state.position === "number" && isFinite(state.position)) position = state.position;
     }
     seq += 1;
     var report = { session: session, seq: seq, lesson: lesson, played: played, position: position, event: event };
