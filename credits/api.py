@@ -25,7 +25,7 @@ from courses.selectors import user_may_teach_course
 
 from .study import attention, services
 from .study.errors import ReportRefused
-from .xapi import statements_for_course, statements_for_learner
+from .xapi.exports import statements_for_course, statements_for_learner
 
 api = NinjaAPI(
     title="Night School study API",
@@ -107,6 +107,9 @@ class ReportIn(Schema):
         description="The media intervals played in this page view, as the browser's video.played",
     )
     position: float | None = Field(default=None, ge=0, le=86_400)
+    seek_from: float | None = Field(
+        default=None, ge=0, le=86_400, description="for a seek, the position it left"
+    )
     event: Event = "progress"
 
     @field_validator("played")
@@ -195,6 +198,7 @@ def _report(request, data: ReportIn):
             lesson_id=data.lesson,
             played=data.played,
             position=data.position,
+            seek_from=data.seek_from,
             event=data.event,
         )
     except ReportRefused as refused:
@@ -262,7 +266,7 @@ xapi = Router(tags=["xAPI"])
 @xapi.get("/statements")
 def my_statements(request):
     """This learner's learning records as xAPI statements (cmi5 completion, video profile)."""
-    return statements_for_learner(learner=request.user, base_url=request.build_absolute_uri("/"))
+    return statements_for_learner(learner=request.user)
 
 
 @xapi.get("/courses/{course_id}/statements", response={200: list[dict], 403: Problem})
@@ -271,9 +275,7 @@ def course_statements(request, course_id: Path[Id]):
     course = get_object_or_404(CoursePage, pk=course_id)
     if not user_may_teach_course(user=request.user, course_id=course.pk):
         return Status(403, {"code": "forbidden", "message": "Not a course you teach."})
-    return Status(
-        200, statements_for_course(course=course, base_url=request.build_absolute_uri("/"))
-    )
+    return Status(200, statements_for_course(course=course))
 
 
 api.add_router("/study", study)

@@ -15,6 +15,7 @@ from .study.models import (
     StudyClock,
     WatchSession,
 )
+from .xapi.models import XapiAccount
 
 __all__ = [
     "AttentionCheck",
@@ -26,4 +27,5 @@ __all__ = [
     "RefusedTime",
     "StudyClock",
     "WatchSession",
+    "XapiAccount",
 ]

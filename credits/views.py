@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from .ledger.services import attendance_bank_closed
 from .selectors import learner_hours
-from .xapi import statements_for_learner
+from .xapi.exports import statements_for_learner
 
 
 @login_required
@@ -17,9 +17,7 @@ def my_hours(request):
 
 @login_required
 def my_statements(request):
-    statements = statements_for_learner(
-        learner=request.user, base_url=request.build_absolute_uri("/")
-    )
+    statements = statements_for_learner(learner=request.user)
     response = HttpResponse(
         json.dumps(statements, ensure_ascii=False, indent=1), content_type="application/json"
     )

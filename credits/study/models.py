@@ -117,6 +117,11 @@ class ProgressReport(models.Model):
     intervals = models.JSONField(default=list)
     new_seconds = models.FloatField(default=0)
     credited_seconds = models.FloatField(default=0)
+    # Where the media stood when the report was made, and for a seek where it stood before
+    # (the xAPI video profile's time, time-from and time-to); null when the browser did not
+    # say, or said something outside the recording.
+    position = models.FloatField(null=True, blank=True)
+    seek_from = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["received_at"]

@@ -47,6 +47,11 @@ class ReportResult:
     duration: float = 0.0
 
 
+def _within(seconds: float | None, duration: float) -> float | None:
+    """A media position the browser gave, if it lies within the recording."""
+    return seconds if seconds is not None and 0 <= seconds <= duration else None
+
+
 @transaction.atomic
 def study_session_start(
     *, learner: User, lesson: LessonPage, user_agent: str = "", now: dt.datetime | None = None
@@ -97,6 +102,7 @@ def study_report(
     lesson_id: int,
     played: list[tuple[float, float]],
     position: float | None = None,
+    seek_from: float | None = None,
     event: str = "progress",
     now: dt.datetime | None = None,
     rng: attention.Rng | None = None,
@@ -202,6 +208,8 @@ def study_report(
         intervals=clipped,
         new_seconds=new_seconds,
         credited_seconds=credit,
+        position=_within(position, duration),
+        seek_from=_within(seek_from, duration) if event == "seeked" else None,
     )
     writes = [report_sql.insert_report(report)]
     refusals = [
@@ -214,7 +222,7 @@ def study_report(
         progress.watched = iv.union(progress.watched, taken)  # stored as JSON arrays
         progress.watched_seconds = iv.total(progress.watched)
         progress.credited_seconds += credit
-    if position is not None and 0 <= position <= duration:
+    if report.position is not None:
         progress.position = position
         session.position = position
     progress.updated_at = now

@@ -437,6 +437,10 @@ STUDY_ATTENTION_MEAN_SECONDS = env.int("STUDY_ATTENTION_MEAN_SECONDS", default=6
 STUDY_ATTENTION_ANSWER_SECONDS = env.int("STUDY_ATTENTION_ANSWER_SECONDS", default=60)
 STUDY_ATTENTION_RETRY_SECONDS = env.int("STUDY_ATTENTION_RETRY_SECONDS", default=20)
 
+# --- xAPI exports (credits.xapi, docs/xapi.md): learners are pseudonymous accounts under
+# WAGTAILADMIN_BASE_URL; their real name goes into statements only when this is on.
+XAPI_ACTOR_NAMES = env.bool("XAPI_ACTOR_NAMES", default=False)
+
 # --- Questions under lessons (courses.questions): how many one learner may ask in 24 hours.
 QA_QUESTIONS_PER_DAY = env.int("QA_QUESTIONS_PER_DAY", default=10)
 

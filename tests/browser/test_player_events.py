@@ -4,7 +4,7 @@ reaches the player as such a request."""
 
 import pytest
 
-from credits.models import AttentionCheck, StudyClock
+from credits.models import AttentionCheck, ProgressReport, StudyClock
 from tests.helpers import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -58,17 +58,29 @@ def test_requests_from_the_page_move_the_video_and_the_tracker_pauses_through_th
     phone.wait_for_function("() => document.querySelector('video').currentTime > 1.5")
     phone.evaluate(ASK, ["pause", {}])
     phone.wait_for_function("() => document.querySelector('video').paused")
-    phone.wait_for_function("() => window.heard.some(e => e.name === 'credited')")
+    # The play is reported on its own (where it began), then the pause with its credit.
+    phone.wait_for_function(
+        "() => window.heard.some(e => e.name === 'credited' && e.detail.credited > 0)"
+    )
     pause = heard(phone, "pause")[0]
     assert pause["fromPlayer"] and pause["detail"]["position"] > 1.5
     assert pause["detail"]["played"][0][1] > 1.5 and pause["detail"]["duration"] > 29
-    assert heard(phone, "credited")[0]["detail"]["credited"] > 0
+    play = ProgressReport.objects.get(session__learner=learner, event="play")
+    assert play.position is not None and play.position < 1
 
-    # Seek on request, to a place not yet watched.
+    # Seek on request, to a place not yet watched: the player says where the seek left.
     phone.evaluate(ASK, ["seek", {"position": 12}])
     phone.wait_for_function("() => window.heard.some(e => e.name === 'seeked')")
     assert abs(phone.evaluate("document.querySelector('video').currentTime") - 12) < 0.5
-    assert abs(heard(phone, "seeked")[0]["detail"]["position"] - 12) < 0.5
+    seeked = heard(phone, "seeked")[0]["detail"]
+    assert abs(seeked["position"] - 12) < 0.5
+    assert abs(seeked["from"] - pause["detail"]["position"]) < 0.5
+    phone.wait_for_function(
+        "() => window.heard.filter(e => e.name === 'credited').length >= 3"
+    )  # play, pause, seek
+    seek = ProgressReport.objects.get(session__learner=learner, event="seeked")
+    assert abs(seek.seek_from - pause["detail"]["position"]) < 0.5
+    assert abs(seek.position - 12) < 0.5
 
     # The next bit of study brings an attention check; it arrives while the lesson plays,
     # and the tracker pauses the lesson by a request, never by touching the video.

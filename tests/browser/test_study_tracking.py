@@ -22,7 +22,10 @@ def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
     phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
     watch = """(ms) => new Promise((resolve, reject) => {
         setTimeout(() => reject(new Error('no credit reported')), 20000);
-        document.addEventListener('nightschool:credited', e => resolve(e.detail), {once: true});
+        // The play is reported first, crediting nothing yet; the pause brings the credit.
+        document.addEventListener('nightschool:credited', e => {
+          if (e.detail.credited > 0) resolve(e.detail);
+        });
         const v = document.querySelector('video');
         v.muted = true;
         v.playbackRate = 2;

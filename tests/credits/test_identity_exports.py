@@ -13,7 +13,8 @@ from tests.identity_scan import NUMBER, assert_absent_from_bytes
 pytestmark = pytest.mark.django_db
 
 
-def test_xapi_statements_have_no_id_number(client, learner, lesson, video_course):
+def test_xapi_statements_have_no_id_number(client, learner, lesson, video_course, settings):
+    settings.XAPI_ACTOR_NAMES = True  # the one setting that lets the real name in
     identity_declare(user=learner, real_name="张小明", id_number=NUMBER, groups=[])
     session, _ = services.study_session_start(learner=learner, lesson=lesson, now=at(0))
     for seq, t in enumerate(range(30, 631, 30), start=1):
@@ -24,6 +25,7 @@ def test_xapi_statements_have_no_id_number(client, learner, lesson, video_course
             lesson_id=lesson.pk,
             played=[(0, min(t, 600))],
             position=min(t, 600),
+            event="pause",
             now=at(t),
         )
     client.force_login(learner)

@@ -1,7 +1,8 @@
 /* Night School study tracker. Listens to the lesson player's nightschool:* events and tells
  * the server which media intervals played (the player's "played" ranges), never how long was
- * studied. Reports about every 30 s while playing and on pause, end, tab-hide and page-leave; a
- * report that cannot be sent waits in localStorage and goes when the connection returns.
+ * studied. Reports about every 30 s while playing and on play, pause, seek, end, tab-hide and
+ * page-leave; a report that cannot be sent waits in localStorage and goes when the connection
+ * returns.
  * It talks to the player only through the player's event API (media_pipeline/player.js): it
  * asks for the player's state, and requests play, pause and seek; it never touches the media. */
 (function () {
@@ -42,23 +43,25 @@
       return response.json().then(function (data) { return { status: response.status, data: data }; });
     });
   }
-  function current(event) {
+  function current(event, seekFrom) {
     var state = playerState();  /* ask now: the player's own events come only every few seconds */
     if (state) {
       played = mergeRanges(played, ranges(state.played));
-      position = state.position || position;
+      if (typeof state.position === "number" && isFinite(state.position)) position = state.position;
     }
     seq += 1;
-    return { session: session, seq: seq, lesson: lesson, played: played, position: position, event: event };
+    var report = { session: session, seq: seq, lesson: lesson, played: played, position: position, event: event };
+    if (typeof seekFrom === "number" && isFinite(seekFrom)) report.seek_from = seekFrom;
+    return report;
   }
 
   var inflight = Promise.resolve();
 
   /* Reports go one at a time, in order: on a weak link they would otherwise race each other,
    * and the server would see the later one first. */
-  function send(event) {
+  function send(event, seekFrom) {
     if (!session) return;
-    var report = current(event);
+    var report = current(event, seekFrom);
     store(report);
     inflight = inflight.then(function () {
       return post("/study/reports", report).then(function (result) {
@@ -189,13 +192,14 @@
     var name = event.type.replace("nightschool:", "");
     if (name === "play") {
       playing = true;
+      send("play");  /* where and when playing began: the learning record's "played" */
       if (!timer) timer = setInterval(function () { if (playing) send("progress"); }, EVERY_MS);
     } else if (name === "ended" || (name === "pause" && !detail.ended)) {
       /* At the end a video fires pause, then ended: one report is enough. */
       playing = false;
       send(name);
     } else if (name === "seeked") {
-      send("seeked");
+      send("seeked", detail.from);
     }
   }
 

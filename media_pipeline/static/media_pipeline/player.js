@@ -17,7 +17,8 @@
  *     playbackRate, paused, ended }
  *   player-ready    the player is set up and listens for requests (duration may be null yet)
  *   durationchange  the media's length became known or changed
- *   play, pause, seeked, ended, waiting (stalled for data)
+ *   play, pause, ended, waiting (stalled for data)
+ *   seeked          the detail also has from: where the media stood before the seek
  *   timeupdate      while playing, at most every 5 s
  *   state           the answer to request-state, dispatched before dispatchEvent returns
  *
@@ -65,6 +66,8 @@
     this.hls = null;
     this.lastEvent = 0;
     this.lastSave = 0;
+    this.settled = 0;       /* the position before any seek now under way */
+    this.seekFrom = null;
     var start = parseFloat(this.data.start);
     this.start = start > 0 ? start : parseFloat(load(this.positionKey)) || 0;
     this.mode = load(MODE_KEY) || "auto";
@@ -136,8 +139,10 @@
     };
   };
 
-  Player.prototype.emit = function (name) {
-    this.root.dispatchEvent(new CustomEvent("nightschool:" + name, { bubbles: true, detail: this.snapshot() }));
+  Player.prototype.emit = function (name, extra) {
+    var detail = this.snapshot();
+    Object.keys(extra || {}).forEach(function (key) { detail[key] = extra[key]; });
+    this.root.dispatchEvent(new CustomEvent("nightschool:" + name, { bubbles: true, detail: detail }));
   };
 
   /* A request is for this player when it was dispatched at the player, inside it, or at an
@@ -168,10 +173,22 @@
 
   Player.prototype.bind = function () {
     var self = this, video = this.video;
-    ["play", "pause", "seeked", "ended", "waiting", "durationchange"].forEach(function (name) {
+    ["play", "pause", "ended", "waiting", "durationchange"].forEach(function (name) {
       video.addEventListener(name, function () { self.emit(name); });
     });
+    /* A seek's origin: the position last seen before it began (dragging the bar seeks
+     * many times before it settles; the first origin is the one that counts). */
+    video.addEventListener("seeking", function () {
+      if (self.seekFrom === null) self.seekFrom = self.settled;
+    });
+    video.addEventListener("seeked", function () {
+      var from = self.seekFrom === null ? self.settled : self.seekFrom;
+      self.seekFrom = null;
+      self.settled = video.currentTime;
+      self.emit("seeked", { from: from });
+    });
     video.addEventListener("timeupdate", function () {
+      if (!video.seeking && self.seekFrom === null) self.settled = video.currentTime;
       var now = Date.now();
       if (now - self.lastEvent >= EVENT_EVERY_MS) { self.lastEvent = now; self.emit("timeupdate"); }
       if (now - self.lastSave >= SAVE_EVERY_MS) { self.lastSave = now; store(self.positionKey, String(video.currentTime)); }
