@@ -187,6 +187,27 @@ def video_asset_failure_reason(*, asset: VideoAsset) -> str:
     return failure_sentence(code=asset.error_code, params=asset.error_params)
 
 
+def video_assets_choosable(*, user: Any) -> QuerySet[VideoAsset]:
+    """The videos ``user`` may put on a page: their school's, except those that failed (a
+    video still processing may go on a draft; publishing waits for it to be ready)."""
+    return video_assets_for_user(user=user).exclude(status=VideoAsset.Status.FAILED)
+
+
+def video_asset_choosable(*, asset: VideoAsset) -> bool:
+    return asset.status != VideoAsset.Status.FAILED
+
+
+def video_asset_state_text(*, asset: VideoAsset) -> str:
+    """The state of a video in one line, as the chooser and the lesson's checks say it."""
+    if asset.status == VideoAsset.Status.READY:
+        return _("Ready to play")
+    if asset.status == VideoAsset.Status.PROCESSING:
+        return _("Being processed, %(percent)s%% done") % {"percent": int(asset.progress * 100)}
+    if asset.status == VideoAsset.Status.QUEUED:
+        return _("Waiting to be processed")
+    return _("Failed: %(reason)s") % {"reason": video_asset_failure_reason(asset=asset)}
+
+
 def video_asset_notice(*, asset: VideoAsset) -> str:
     """Said in the admin when a job's worker was lost and the job queued again."""
     if asset.worker_lost_at is None:
