@@ -3,8 +3,9 @@
 from django.test import override_settings
 from django.urls import reverse
 
-import pytest
 from wagtail.models import Site, Workflow
+
+import pytest
 
 from courses import services
 from tests.helpers import make_school
