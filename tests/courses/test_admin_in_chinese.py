@@ -43,3 +43,13 @@ def test_the_dashboard_names_the_site_and_links_to_no_outside_guide(client, inst
     assert "localhost" not in page
     assert "guide.wagtail.org" not in page and "wagtail.org/" not in page
     assert "releases.wagtail.io" not in page
+
+
+def test_the_admin_calls_an_instructor_by_their_real_name(client, school):
+    from tests.factories import InstructorFactory
+
+    teacher = InstructorFactory(organisation=school.organisation, real_name="李老师")
+    services.instructor_sync_groups(user=teacher)
+    client.force_login(teacher)
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "李老师" in page  # the greeting; the sidebar still shows the log-in name
