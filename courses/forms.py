@@ -23,7 +23,7 @@ class CoursePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(self.data.get(action) for action in PUBLISHING_ACTIONS):
+        if not _publishing(self.data):
             return cleaned
         missing = [name for name in self.REQUIRED_TO_PUBLISH if cleaned.get(name) in (None, "")]
         for name in missing:
@@ -50,13 +50,44 @@ class LessonPageForm(WagtailAdminPageForm):
         if captions is not None and captions.file_extension.lower() != "vtt":
             self.add_error("video_captions", _("Captions must be a WebVTT file (.vtt)."))
         video = cleaned.get("video")
-        if self.for_user is None or video is None:
+        if video is None:
             return cleaned
-        if video.pk == getattr(self.instance, "video_id", None):
+        self._check_video_state(video)
+        if self.for_user is None or video.pk == getattr(self.instance, "video_id", None):
             return cleaned
         if not video_assets_for_user(user=self.for_user).filter(pk=video.pk).exists():
             self.add_error("video", _("Choose a video of your own school for this lesson."))
         return cleaned
+
+    def _check_video_state(self, video) -> None:
+        """A failed video never goes on a lesson; one still processing may go on a draft,
+        but the lesson is published (or sent for approval) only once it is ready."""
+        from media_pipeline.selectors import video_asset_failure_reason, video_asset_state_text
+
+        if video.status == video.Status.FAILED:
+            self.add_error(
+                "video",
+                _(
+                    "“%(title)s” could not be processed and cannot be shown: %(reason)s "
+                    "Retry it under Lesson videos, or choose another video."
+                )
+                % {"title": video.title, "reason": video_asset_failure_reason(asset=video)},
+            )
+        elif video.status != video.Status.READY and _publishing(self.data):
+            state = video_asset_state_text(asset=video)
+            self.add_error(
+                "video",
+                _(
+                    "A lesson is published only with a video that is ready to play; "
+                    "“%(title)s” is not yet (%(state)s). Save a draft now and publish "
+                    "once it is ready."
+                )
+                % {"title": video.title, "state": state},
+            )
+
+
+def _publishing(data) -> bool:
+    return any(data.get(action) for action in PUBLISHING_ACTIONS)
 
 
 class PlainTextField(forms.CharField):

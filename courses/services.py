@@ -2,10 +2,11 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wagtail.models import (
@@ -14,6 +15,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Site,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -95,13 +97,32 @@ def school_setup(*, organisation: Organisation, catalogue: CatalogueIndexPage) -
                 permission=Permission.objects.get(content_type__app_label=app, codename=codename),
             )
 
-    workflow, created = Workflow.objects.get_or_create(name=f"{organisation.name} · publishing")
-    if created:
-        task = GroupApprovalTask.objects.create(name=f"{organisation.name} · lead approval")
-        task.groups.set([leads])
+    # Named in the platform's language: the name is shown as it is stored ("提交到 …").
+    with translation.override(settings.LANGUAGE_CODE):
+        workflow_name = _("%(school)s · publishing") % {"school": organisation.name}
+        task_name = _("%(school)s · lead approval") % {"school": organisation.name}
+    linked = WorkflowPage.objects.filter(page=page).select_related("workflow").first()
+    workflow = linked.workflow if linked else None
+    if workflow is None:
+        workflow = Workflow.objects.get_or_create(name=workflow_name)[0]
+    if workflow.name != workflow_name:
+        workflow.name = workflow_name
+        workflow.save(update_fields=["name"])
+    task = workflow.tasks.first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=task_name)
+        task.specific.groups.set([leads])
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    elif task.name != task_name:
+        task.name = task_name
+        task.save(update_fields=["name"])
     WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
     return page
+
+
+def site_name_set(*, name: str) -> None:
+    """The default site's name, which the admin shows in place of its host name."""
+    Site.objects.filter(is_default_site=True).exclude(site_name=name).update(site_name=name)
 
 
 @transaction.atomic

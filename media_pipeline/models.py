@@ -57,6 +57,9 @@ class VideoAsset(index.Indexed, models.Model):
     progress = models.FloatField(_("progress"), default=0.0)
     error_code = models.CharField(max_length=32, blank=True, default="")
     error_message = models.TextField(blank=True, default="")
+    # Which sentence says why, and its values (media_pipeline.failures): translated when
+    # shown, so every reader gets it in their own language.
+    error_params = models.JSONField(default=dict, blank=True)
     # attempt counts requests to transcode (upload, retry); a task carries the attempt it
     # was enqueued for, so a message from an earlier attempt is recognised and dropped.
     attempt = models.PositiveIntegerField(default=0)

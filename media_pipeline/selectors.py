@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from . import conf, storage
+from .failures import failure_sentence
 from .models import VideoAsset
 from .timecodes import timecode_seconds
 
@@ -179,27 +180,32 @@ def video_asset_published_usage(*, asset: VideoAsset) -> list[str]:
     return sorted(titles)
 
 
-FAILURE_REASONS = {
-    "EMPTY_FILE": lambda: _("The file is empty."),
-    "UNREADABLE": lambda: _("The file could not be read as a video or audio recording."),
-    "ZERO_LENGTH": lambda: _("The recording has no usable length."),
-    "NO_STREAMS": lambda: _("The file has neither picture nor sound."),
-    "TOO_LONG": lambda: _("The recording is longer than allowed."),
-    "TOO_LARGE": lambda: _("The file or its picture is larger than allowed."),
-    "STALLED": lambda: _("Processing stopped making progress and was cancelled."),
-    "TIMEOUT": lambda: _("Processing took too long and was cancelled."),
-    "FFMPEG_ERROR": lambda: _("The video could not be converted."),
-    "DURATION_MISMATCH": lambda: _(
-        "The converted video is shorter than the upload; the file is probably cut short."
-    ),
-    "INTERNAL": lambda: _("Something went wrong on our side. Try again."),
-}
-
-
 def video_asset_failure_reason(*, asset: VideoAsset) -> str:
     """One translated sentence for the instructor; the technical detail is shown below it."""
-    reason = FAILURE_REASONS.get(asset.error_code)
-    return reason() if reason else ""
+    if asset.status != VideoAsset.Status.FAILED and not asset.error_code:
+        return ""
+    return failure_sentence(code=asset.error_code, params=asset.error_params)
+
+
+def video_assets_choosable(*, user: Any) -> QuerySet[VideoAsset]:
+    """The videos ``user`` may put on a page: their school's, except those that failed (a
+    video still processing may go on a draft; publishing waits for it to be ready)."""
+    return video_assets_for_user(user=user).exclude(status=VideoAsset.Status.FAILED)
+
+
+def video_asset_choosable(*, asset: VideoAsset) -> bool:
+    return asset.status != VideoAsset.Status.FAILED
+
+
+def video_asset_state_text(*, asset: VideoAsset) -> str:
+    """The state of a video in one line, as the chooser and the lesson's checks say it."""
+    if asset.status == VideoAsset.Status.READY:
+        return _("Ready to play")
+    if asset.status == VideoAsset.Status.PROCESSING:
+        return _("Being processed, %(percent)s%% done") % {"percent": int(asset.progress * 100)}
+    if asset.status == VideoAsset.Status.QUEUED:
+        return _("Waiting to be processed")
+    return _("Failed: %(reason)s") % {"reason": video_asset_failure_reason(asset=asset)}
 
 
 def video_asset_notice(*, asset: VideoAsset) -> str:

@@ -1,7 +1,10 @@
 """The chooser for lesson videos, and who may use the video screens of the admin."""
 
+from django.contrib.admin.utils import quote
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -37,18 +40,52 @@ class VideoAssetPermissionPolicy(BasePermissionPolicy):
 
 
 class _OwnVideosList:
+    """Every video of the school with its state in words; a failed one cannot be chosen,
+    so its title is not a link and its reason says what to do."""
+
     def get_object_list(self):
         return selectors.video_assets_for_user(user=self.request.user)
 
+    @property
+    def columns(self):
+        return [
+            *super().columns,
+            Column(
+                "state",
+                label=_("State"),
+                accessor=lambda asset: selectors.video_asset_state_text(asset=asset),
+            ),
+        ]
+
+    @property
+    def title_column(self):
+        if self.is_multiple_choice:
+            return super().title_column
+        return TitleColumn(
+            "title",
+            label=_("Title"),
+            accessor=str,
+            get_url=self._choose_url,
+            link_attrs={"data-chooser-modal-choice": True},
+        )
+
+    def _choose_url(self, asset):
+        if not selectors.video_asset_choosable(asset=asset):
+            return None
+        return self.append_preserved_url_parameters(
+            reverse(self.chosen_url_name, args=(quote(asset.pk),))
+        )
+
 
 class _OwnVideoChosen:
-    """Choosing by id (the chooser's last step) is refused for another school's video."""
+    """Choosing by id (the chooser's last step) is refused for another school's video and
+    for one that failed."""
 
     def get_object(self, pk):
-        return selectors.video_assets_for_user(user=self.request.user).get(pk=pk)
+        return selectors.video_assets_choosable(user=self.request.user).get(pk=pk)
 
     def get_objects(self, pks):
-        return selectors.video_assets_for_user(user=self.request.user).filter(pk__in=pks)
+        return selectors.video_assets_choosable(user=self.request.user).filter(pk__in=pks)
 
 
 class VideoAssetChooserViewSet(ChooserViewSet):

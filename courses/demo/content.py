@@ -161,6 +161,7 @@ def load_demo_courses(
     transcoding by the background worker (a few minutes for all of them on two cores)."""
     occupations_import_csv(text=CSV.read_text(encoding="utf-8"))
     catalogue = services.catalogue_get_or_create()
+    services.site_name_set(name="夜校")
     school = services.school_setup(organisation=school_org, catalogue=catalogue)
     for instructor in User.objects.filter(organisation=school_org, role=User.Role.INSTRUCTOR):
         services.instructor_sync_groups(user=instructor)

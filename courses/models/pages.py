@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import lesson_body_blocks, quiz_question_blocks, video_chapter_blocks
+from ..checklist import CourseChecklistPanel
 from ..forms import CatalogueFilterForm, CoursePageForm, LessonPageForm
 from .catalogue import AssessmentType, Level, Occupation, Participation
 
@@ -148,6 +149,7 @@ class CoursePage(Page):
     )
 
     content_panels = Page.content_panels + [
+        CourseChecklistPanel(heading=_("From a new course to one learners play")),
         FieldPanel("summary"),
         MultiFieldPanel(
             [

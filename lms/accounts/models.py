@@ -133,6 +133,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.real_name or self.phone or self.email or self.username
 
+    def get_full_name(self) -> str:
+        """The name the admin greets and lists people by (Wagtail asks for it): the real
+        name, rather than an internal user name such as ``user0``."""
+        return self.real_name or super().get_full_name()
+
     @property
     def is_instructor(self) -> bool:
         return self.role == self.Role.INSTRUCTOR

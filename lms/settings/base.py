@@ -142,7 +142,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "lms" / "locale"]
+# Ours first; then Chinese for Wagtail admin strings its own catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "lms" / "locale", BASE_DIR / "lms" / "locale_wagtail"]
 TIME_ZONE = env("TIME_ZONE", default="Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
@@ -235,7 +236,7 @@ SMS_SENDER = env("SMS_SENDER", default="lms.accounts.sms.ConsoleSmsSender")
 PHONE_DEFAULT_REGION = env("PHONE_DEFAULT_REGION", default="CN")
 
 # --- Wagtail.
-WAGTAIL_SITE_NAME = "Night School"
+WAGTAIL_SITE_NAME = "Night School 夜校"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -362,8 +363,11 @@ PERMISSIONS_POLICY = {
 }
 # Staff avatars are not fetched from gravatar.com (unreachable for many here, and it would
 # need the policy to allow it), and the dashboard does not ask wagtail.org for new releases.
+# Nor does the dashboard show wagtail.org's "what's new" banner (the help menu's links to
+# wagtail.org go too, lms.accounts.wagtail_hooks): the admin calls no outside host.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 
 def logging_config(*, level: str) -> dict:

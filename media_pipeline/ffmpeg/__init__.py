@@ -106,12 +106,14 @@ from .runner import (  # noqa: F401 - public as before
     process_cpu_seconds,
     run_ffmpeg,
 )
+from .signatures import HEAD_BYTES, looks_like_media
 
 __all__ = [
     "AUDIO_DOWNLOAD",
     "AUDIO_HLS_FILE",
     "AUDIO_PLAYLIST",
     "MANIFEST",
+    "HEAD_BYTES",
     "MASTER_PLAYLIST",
     "POSTER",
     "THUMBS_IMAGE",
@@ -133,6 +135,7 @@ __all__ = [
     "default_timeout",
     "find_binaries",
     "is_stalled",
+    "looks_like_media",
     "measure_playlist",
     "plan_ladder",
     "plan_thumbnails",

@@ -41,7 +41,10 @@ def check_durations(
             info = probe(out / name)
         except (MediaRejected, FileNotFoundError) as exc:
             raise TranscodeFailed(
-                FailureCode.FFMPEG_ERROR, f"Output {name} is missing or unreadable: {exc}"
+                FailureCode.FFMPEG_ERROR,
+                f"Output {name} is missing or unreadable: {exc}",
+                detail="output_unreadable",
+                params={"name": name},
             ) from exc
         measured[name] = info.duration
         if abs(info.duration - source_duration) > allowed:
@@ -49,5 +52,11 @@ def check_durations(
                 FailureCode.DURATION_MISMATCH,
                 f"{name} lasts {info.duration:.2f} s but the source lasts "
                 f"{source_duration:.2f} s; the upload is probably cut short or damaged.",
+                detail="duration_mismatch",
+                params={
+                    "name": name,
+                    "output": f"{info.duration:.2f}",
+                    "source": f"{source_duration:.2f}",
+                },
             )
     return measured

@@ -1,8 +1,15 @@
-"""The pipeline's refusals and failures, with stable codes callers translate."""
+"""The pipeline's refusals and failures, with stable codes callers translate.
+
+Each carries an English ``message`` for logs and the command line, and for the people it
+is shown to a ``detail`` (a stable name of the sentence) with its ``params``: the app
+translates those when it shows the failure, in the reader's language.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
 
 class BinariesNotFound(RuntimeError):
@@ -32,18 +39,37 @@ class FailureCode(StrEnum):
 class MediaRejected(Exception):
     """The upload is not something we can turn into a lesson; the original is kept."""
 
-    def __init__(self, code: RejectCode, message: str) -> None:
+    def __init__(
+        self,
+        code: RejectCode,
+        message: str,
+        *,
+        detail: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.detail = detail
+        self.params = dict(params or {})
 
 
 class TranscodeFailed(Exception):
     """ffmpeg did not produce a complete, trustworthy set of outputs."""
 
-    def __init__(self, code: FailureCode, message: str, stderr_tail: str = "") -> None:
+    def __init__(
+        self,
+        code: FailureCode,
+        message: str,
+        stderr_tail: str = "",
+        *,
+        detail: str = "",
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         full = f"{message}\n--- ffmpeg said ---\n{stderr_tail}" if stderr_tail else message
         super().__init__(f"{code}: {full}")
         self.code = code
         self.message = full
         self.stderr_tail = stderr_tail
+        self.detail = detail
+        self.params = dict(params or {})

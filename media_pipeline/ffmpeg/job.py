@@ -151,7 +151,10 @@ def _require_files(folder: Path, names: Iterable[str]) -> None:
     missing = [n for n in names if not (folder / n).is_file() or (folder / n).stat().st_size == 0]
     if missing:
         raise TranscodeFailed(
-            FailureCode.FFMPEG_ERROR, f"ffmpeg finished without writing {', '.join(missing)}."
+            FailureCode.FFMPEG_ERROR,
+            f"ffmpeg finished without writing {', '.join(missing)}.",
+            detail="missing_outputs",
+            params={"names": ", ".join(missing)},
         )
 
 

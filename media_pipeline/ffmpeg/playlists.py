@@ -177,7 +177,12 @@ def _avc_codec(media_file: Path) -> str:
         head = handle.read(256 * 1024)
     at = head.find(b"avcC")
     if at < 0 or at + 8 > len(head):
-        raise TranscodeFailed(FailureCode.FFMPEG_ERROR, f"{media_file.name} has no H.264 config.")
+        raise TranscodeFailed(
+            FailureCode.FFMPEG_ERROR,
+            f"{media_file.name} has no H.264 config.",
+            detail="output_unreadable",
+            params={"name": media_file.name},
+        )
     profile, flags, level = head[at + 5], head[at + 6], head[at + 7]
     return f"avc1.{profile:02x}{flags:02x}{level:02x}"
 

@@ -64,7 +64,7 @@ def probe(path: str | os.PathLike[str], *, timeout: float = PROBE_TIMEOUT_S) -> 
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
-        raise MediaRejected(RejectCode.EMPTY_FILE, "The file is empty (0 bytes).")
+        raise MediaRejected(RejectCode.EMPTY_FILE, "The file is empty (0 bytes).", detail="empty")
     _, ffprobe_path = find_binaries()
     cmd = [
         ffprobe_path,
@@ -82,7 +82,10 @@ def probe(path: str | os.PathLike[str], *, timeout: float = PROBE_TIMEOUT_S) -> 
         )
     except subprocess.TimeoutExpired:
         raise MediaRejected(
-            RejectCode.UNREADABLE, f"Reading the file took longer than {timeout:g} s."
+            RejectCode.UNREADABLE,
+            f"Reading the file took longer than {timeout:g} s.",
+            detail="probe_timeout",
+            params={"seconds": f"{timeout:g}"},
         ) from None
     reason = _reason(done.stderr.decode("utf-8", "replace"), _file_url(path))
     try:
@@ -92,7 +95,9 @@ def probe(path: str | os.PathLike[str], *, timeout: float = PROBE_TIMEOUT_S) -> 
     if done.returncode != 0 or "format" not in data:
         detail = f" ({reason})" if reason else ""
         raise MediaRejected(
-            RejectCode.UNREADABLE, f"The file could not be read as audio or video{detail}."
+            RejectCode.UNREADABLE,
+            f"The file could not be read as audio or video{detail}.",
+            detail="unreadable",
         )
     return _probe_from_json(data, size)
 
@@ -238,30 +243,47 @@ def validate(
         raise MediaRejected(
             RejectCode.UNREADABLE,
             f"The file is a playlist or text file ({info.format_name}), not a recording.",
+            detail="playlist",
+            params={"format": info.format_name},
         )
     if not info.has_video and not info.has_audio:
-        raise MediaRejected(RejectCode.NO_STREAMS, "The file has neither video nor sound in it.")
+        raise MediaRejected(
+            RejectCode.NO_STREAMS,
+            "The file has neither video nor sound in it.",
+            detail="no_streams",
+        )
     if info.duration < MIN_DURATION_S:
         raise MediaRejected(
             RejectCode.ZERO_LENGTH,
             f"The recording has no usable length ({info.duration:.2f} s).",
+            detail="zero_length",
+            params={"seconds": f"{info.duration:.2f}"},
         )
     if info.duration > max_duration_s:
         raise MediaRejected(
             RejectCode.TOO_LONG,
             f"The recording lasts {_clock(info.duration)}; the limit is {_clock(max_duration_s)}.",
+            detail="too_long",
+            params={"length": _clock(info.duration), "limit": _clock(max_duration_s)},
         )
     if max_size_bytes is not None and info.size_bytes > max_size_bytes:
         raise MediaRejected(
             RejectCode.TOO_LARGE,
             f"The file is {info.size_bytes / 1e6:.0f} MB; the limit is "
             f"{max_size_bytes / 1e6:.0f} MB.",
+            detail="file_too_large",
+            params={
+                "size": f"{info.size_bytes / 1e6:.0f}",
+                "limit": f"{max_size_bytes / 1e6:.0f}",
+            },
         )
     if info.has_video and max(info.width, info.height) > max_frame_side:
         raise MediaRejected(
             RejectCode.TOO_LARGE,
             f"The picture is {info.width}x{info.height}; the limit is {max_frame_side} pixels "
             "on the long side.",
+            detail="picture_too_large",
+            params={"width": info.width, "height": info.height, "limit": max_frame_side},
         )
 
 

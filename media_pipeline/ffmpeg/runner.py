@@ -126,6 +126,8 @@ def run_ffmpeg(
                         FailureCode.TIMEOUT,
                         f"ffmpeg ran longer than {limit:g} s and was stopped.",
                         _tail(stderr_file),
+                        detail="timeout",
+                        params={"seconds": f"{limit:g}"},
                     )
                 if now - last_advance >= stall_timeout:
                     cpu = process_cpu_seconds(proc.pid)
@@ -145,6 +147,8 @@ def run_ffmpeg(
                             f"ffmpeg made no progress for {now - last_advance:.0f} s "
                             "and was stopped.",
                             _tail(stderr_file),
+                            detail="stalled",
+                            params={"seconds": f"{now - last_advance:.0f}"},
                         )
                     wait = min(1.0, stall_timeout)
                 else:
@@ -179,12 +183,16 @@ def run_ffmpeg(
                     FailureCode.TIMEOUT,
                     f"ffmpeg ran longer than {limit:g} s and was stopped.",
                     _tail(stderr_file),
+                    detail="timeout",
+                    params={"seconds": f"{limit:g}"},
                 ) from None
             if returncode != 0:
                 raise TranscodeFailed(
                     FailureCode.FFMPEG_ERROR,
                     f"ffmpeg failed with exit code {returncode}.",
                     _tail(stderr_file),
+                    detail="exit_code",
+                    params={"code": returncode},
                 )
             reporter.report(1.0, force=True)
         finally:

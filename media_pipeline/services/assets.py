@@ -115,6 +115,7 @@ def video_asset_retry(*, asset_id: int) -> VideoAsset:
     asset.status = VideoAsset.Status.QUEUED
     asset.progress = 0.0
     asset.error_code = asset.error_message = asset.worker_id = asset.lost_worker_id = ""
+    asset.error_params = {}
     asset.heartbeat_at = asset.finished_at = asset.worker_lost_at = None
     asset.save()
     _enqueue_on_commit(asset.pk, asset.attempt)

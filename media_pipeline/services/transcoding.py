@@ -65,6 +65,7 @@ def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim |
         asset.finished_at = None
         asset.progress = 0.0
         asset.error_code = asset.error_message = ""
+        asset.error_params = {}
         if asset.preview_run is not None and asset.preview_run != asset.published_run:
             asset.preview_run = None
             asset.preview_files = {}
@@ -151,7 +152,8 @@ def video_asset_transcode(*, asset_id: int, attempt: int, worker_id: str | None 
         _finish(claim, result)
     except (mp.MediaRejected, mp.TranscodeFailed) as exc:
         # A job deleted under our feet fails too (its original is gone); that is "lost".
-        return "failed" if _fail(claim, str(exc.code), exc.message) else "lost"
+        params = {"detail": exc.detail, **exc.params} if exc.detail else {}
+        return "failed" if _fail(claim, str(exc.code), exc.message, params) else "lost"
     except JobLost:
         logger.info("asset %s run %s was taken from us; cleaning up", claim.asset_id, claim.run)
         _discard_run(claim)
@@ -235,12 +237,13 @@ def _finish(claim: Claim, result: mp.TranscodeResult) -> None:
             storage.delete_prefix(folder)
 
 
-def _fail(claim: Claim, code: str, message: str) -> bool:
+def _fail(claim: Claim, code: str, message: str, params: dict | None = None) -> bool:
     now = _now()
     updated = _owned(claim).update(
         status=VideoAsset.Status.FAILED,
         error_code=code[:32],
         error_message=message[:10_000],
+        error_params=params or {},
         finished_at=now,
         heartbeat_at=now,
         updated_at=now,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import conf
+from ..ffmpeg.signatures import HEAD_BYTES, looks_like_media
 from ..models import VideoAsset, VideoUpload
 from .assets import stored_filename, video_asset_create
 from .errors import READ_CHUNK, UploadOffsetMismatch, UploadRefused, _storage_refused
@@ -103,6 +104,9 @@ def video_upload_append(
                 logger.warning("upload %s: chunk at %s not stored: %s", upload.uuid, offset, exc)
                 raise _storage_refused(exc) from exc
             have = max(before, handle.tell())
+            head_needed = min(upload.size, HEAD_BYTES)
+            if before < head_needed <= have:
+                _refuse_unless_media(upload, handle.fileno(), head_needed)
             # Recorded while the file is still locked, so the next writer's ``before`` and
             # the database never disagree.
             VideoUpload.objects.filter(pk=upload.pk, received__lt=have).update(
@@ -112,6 +116,25 @@ def video_upload_append(
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     upload.refresh_from_db()
     return upload
+
+
+def _refuse_unless_media(upload: VideoUpload, fd: int, head_needed: int) -> None:
+    """Once the file's first bytes are in, a file that opens no audio or video container
+    (a text file renamed ``.mp4``) is refused and the upload forgotten, part-file and all."""
+    if looks_like_media(os.pread(fd, head_needed, 0)):
+        return
+    _part_path(upload).unlink(missing_ok=True)
+    VideoUpload.objects.filter(pk=upload.pk).delete()
+    raise UploadRefused(not_a_recording_message(upload.filename))
+
+
+def not_a_recording_message(filename: str) -> str:
+    return _(
+        "“%(name)s” is not a video or sound recording: its contents are in none of the "
+        "formats cameras and phones record in (MP4, MOV, MKV, WebM, AVI, MPEG-TS and "
+        "others), and renaming a file does not change its contents. Choose the recording "
+        "itself."
+    ) % {"name": filename}
 
 
 def _write_piece(fd: int, data: bytes) -> None:

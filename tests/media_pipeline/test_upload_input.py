@@ -22,6 +22,7 @@ from tests.factories import InstructorFactory
 pytestmark = pytest.mark.django_db
 
 START = "media_pipeline_admin:upload_start"
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def _disk_fills_after(monkeypatch, room: int) -> None:
 def test_a_chunk_the_full_disk_refuses_is_cut_back_and_its_retry_succeeds(
     instructor_client, monkeypatch
 ):
-    data = bytes(range(256)) * 1024  # 256 KiB, four of the service's write pieces
+    # 256 KiB, four of the service's write pieces, opening as an MP4 does.
+    data = MP4_HEAD + bytes(range(256)) * 1024
     state = json.loads(
         post_start(
             instructor_client, json.dumps({"title": "t", "filename": "a.mp4", "size": len(data)})
@@ -195,6 +197,12 @@ def test_upload_chunk_never_fails_and_file_and_record_agree(instructor_client, o
     response = put(instructor_client, url, offset, body)
 
     assert response.status_code < 500, response.content
+    if not VideoUpload.objects.filter(pk=upload.pk).exists():
+        # Its first bytes were not a recording's: refused, and nothing of it is kept.
+        assert response.status_code == 400 and response.json()["error"]
+        assert not list(conf.upload_dir().glob(f"{upload.uuid}*"))
+        assert VideoAsset.objects.count() == assets
+        return
     upload.refresh_from_db()
     if upload.asset_id is None:
         assert part_size(str(upload.uuid)) == upload.received

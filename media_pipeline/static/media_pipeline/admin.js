@@ -49,7 +49,14 @@
     this.message = form.querySelector("[data-upload-message]");
     form.addEventListener("submit", this.submit.bind(this));
   }
-  Uploader.prototype.say = function (key) { this.message.textContent = this.message.dataset[key] || key; };
+  Uploader.prototype.say = function (key) {
+    this.message.classList.remove("error-message");
+    this.message.textContent = this.message.dataset[key] || key;
+  };
+  Uploader.prototype.refuse = function (text) {
+    this.message.classList.add("error-message");
+    this.message.textContent = text;
+  };
   Uploader.prototype.key = function (file) { return "nightschool:upload:" + [file.name, file.size, file.lastModified].join(":"); };
   Uploader.prototype.submit = function (event) {
     event.preventDefault();
@@ -76,7 +83,7 @@
       body: JSON.stringify({ title: title, filename: this.file.name, size: this.file.size })
     }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) { self.message.textContent = data.error; throw new Error(data.error); }
+        if (!r.ok) { self.refuse(data.error); throw new Error(data.error); }
         try { localStorage.setItem(self.key(self.file), JSON.stringify(data)); } catch (e) {}
         return data;
       });
@@ -99,7 +106,12 @@
     }).then(function (r) {
       return r.json().then(function (data) {
         if (r.ok || r.status === 409) { self.say("msgUploading"); self.send(data, 0); return; }
-        self.message.textContent = data.error || self.message.dataset.msgFailed;
+        if (r.status === 400) {
+          /* Refused for good (not a recording, say): the server forgot the upload. */
+          try { localStorage.removeItem(self.key(self.file)); } catch (e) {}
+          self.bar.hidden = true;
+        }
+        self.refuse(data.error || self.message.dataset.msgFailed);
       });
     }).catch(function () {
       if (failures > 20) { self.say("msgFailed"); return; }
