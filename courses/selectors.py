@@ -17,6 +17,7 @@ from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import video_player
 
 from .demand import catalogue_entry_for
+from .lesson_timing import in_study_order, opens_words
 from .models import (
     Attendance,
     CatalogueEntry,
@@ -66,6 +67,7 @@ class LessonRow:
     open: bool = False
     tonight: bool = False
     next_at: dt.datetime | None = None
+    opens: str = ""  # when a locked lesson opens, in words (``opens_words``)
 
 
 @dataclass
@@ -87,7 +89,11 @@ class CourseProgress:
 
     @property
     def still_needed(self) -> list[LessonRow]:
-        return [row for row in self.lessons if not row.done]
+        return in_study_order([row for row in self.lessons if not row.done])
+
+    @property
+    def in_study_order(self) -> list[LessonRow]:
+        return in_study_order(self.lessons)
 
 
 def _progress_for_courses(
@@ -168,6 +174,8 @@ def _progress_for_courses(
             row.open = row.done or lesson.pk in released
             row.tonight = bool(when and timezone.localdate(when) == today)
             row.next_at = when
+            if when and not row.open:
+                row.opens = opens_words(when=when, now=now)
             rows.append(row)
         progress.append(
             CourseProgress(

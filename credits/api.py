@@ -25,6 +25,7 @@ from courses.selectors import user_may_teach_course
 
 from .study import attention, services
 from .study.errors import ReportRefused
+from .study.selectors import lesson_banked_before
 from .xapi.exports import statements_for_course, statements_for_learner
 
 api = NinjaAPI(
@@ -90,11 +91,25 @@ class AttentionOut(Schema):
     retry_in: int = Field(description="seconds until a new check can be asked for")
 
 
+class BankedOut(Schema):
+    """What the lesson's ledger entry banked: the smaller of the lesson's credit and the
+    minutes really studied."""
+
+    minutes: int = Field(description="minutes banked for the lesson")
+    studied_minutes: int = Field(description="whole minutes of effective study time measured")
+    credit_minutes: int = Field(description="the most the lesson banks")
+    capped_by_credit: bool = Field(description="more was studied than the lesson banks")
+
+
 class SessionOut(Schema):
     session: uuid.UUID
     position: float
     watched: float
     attention: AttentionOut | None = None
+    banked: BankedOut | None = Field(default=None, description="set when banked before")
+    completion: float = Field(
+        default=0.95, description="the share of the recording to watch for the lesson to bank"
+    )
 
 
 class ReportIn(Schema):
@@ -129,6 +144,7 @@ class ReportOut(Schema):
     watched: float
     duration: float
     attention: AttentionOut | None = None
+    banked: BankedOut | None = Field(default=None, description="set when this report banked it")
 
 
 class AnswerIn(Schema):
@@ -185,6 +201,8 @@ def start_session(request, data: SessionIn):
             "position": progress.position,
             "watched": progress.watched_seconds,
             "attention": state,
+            "banked": lesson_banked_before(learner=request.user, lesson=lesson, progress=progress),
+            "completion": settings.STUDY_COMPLETION_THRESHOLD,
         },
     )
 

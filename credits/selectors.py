@@ -11,6 +11,7 @@ from wagtail.models import Page
 from courses.models import CoursePage, LessonPage
 from lms.accounts.models import User
 
+from .certification.eligibility import Eligibility, learner_programmes
 from .ledger.hours import class_hours_text
 from .ledger.models import LearnerBalance, LedgerEntry
 from .study.models import LessonProgress, RefusalReason, RefusedTime, StudyClock
@@ -24,6 +25,20 @@ def minutes_as_class_hours(minutes: int) -> str:
 
 def _course_of(lesson: LessonPage, courses: dict[str, CoursePage]) -> CoursePage | None:
     return courses.get(lesson.path[: -Page.steplen])
+
+
+def next_class_hour(minutes: int) -> dict:
+    """Where the learner stands inside the class hour being filled: minutes in, minutes left."""
+    per = settings.STUDY_MINUTES_PER_CLASS_HOUR
+    into = max(minutes, 0) % per
+    return {"into": into, "left": per - into, "per": per}
+
+
+def nearest_programme(*, learner: User, now: dt.datetime | None = None) -> Eligibility | None:
+    """The certification programme the learner is nearest to and does not hold yet."""
+    return next(
+        (e for e in learner_programmes(learner=learner, now=now) if e.certificate is None), None
+    )
 
 
 def learner_hours(*, learner: User, now: dt.datetime | None = None) -> dict:
@@ -100,6 +115,8 @@ def learner_hours(*, learner: User, now: dt.datetime | None = None) -> dict:
         ).exists(),
         "resume": resume,
         "minutes_per_hour": settings.STUDY_MINUTES_PER_CLASS_HOUR,
+        "next_hour": next_class_hour(total),
+        "programme": nearest_programme(learner=learner, now=now),
     }
 
 

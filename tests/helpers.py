@@ -203,15 +203,16 @@ def log_in(context, live_server, user) -> None:
     )
 
 
-def enrolled_in_a_lesson_open_now(**course_facts):
-    """A one-lesson course open every day from today, and a learner enrolled in it.
-    ``course_facts`` set fields of the course. Returns the learner and the lesson."""
+def enrolled_in_a_lesson_open_now(*, lessons: int = 1, **course_facts):
+    """A course of ``lessons`` with a session every day at 00:00 from today (lesson N comes
+    around on day N), and a learner enrolled in it. ``course_facts`` set fields of the course.
+    Returns the learner and the first lesson."""
     occupation = Occupation.objects.create(code="4-02-07-08", name_zh="快递员")
     school = make_school(course_services.catalogue_get_or_create())
     course = make_course(
         school,
         occupation,
-        lessons=1,
+        lessons=lessons,
         weekdays="0123456",
         first=timezone.localdate(),
         session_time=dt.time(0, 0),

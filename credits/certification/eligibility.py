@@ -46,6 +46,8 @@ class Eligibility:
     entries: list[LedgerEntry] = field(default_factory=list)
     open_application: Application | None = None
     certificate: Certificate | None = None
+    lessons_required: int = 0  # lessons of the required courses
+    lessons_done: int = 0
 
     @property
     def eligible(self) -> bool:
@@ -172,9 +174,12 @@ def _evaluate(
                 },
             )
         )
+    lessons_required = lessons_done = 0
     for course in programme.required_courses.all():
         lessons = facts.lessons_of_course.get(course.pk, [])
         left = [lesson for lesson in lessons if lesson.pk not in facts.completed]
+        lessons_required += len(lessons)
+        lessons_done += len(lessons) - len(left)
         requirements.append(
             Requirement(
                 label=_("Finish the course “%(course)s”") % {"course": course.title},
@@ -204,6 +209,8 @@ def _evaluate(
         entries=counted,
         open_application=facts.applications.get(programme.pk),
         certificate=facts.certificates.get(programme.pk),
+        lessons_required=lessons_required,
+        lessons_done=lessons_done,
     )
 
 

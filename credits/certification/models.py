@@ -7,6 +7,7 @@ data did not.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -86,6 +87,13 @@ class CertificationProgramme(models.Model):
         ]
 
     def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        """The name in the page's language: English in English when the programme has one."""
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
         return self.name_zh
 
 

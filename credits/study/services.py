@@ -33,7 +33,7 @@ from .models import (
     StudyClock,
     WatchSession,
 )
-from .selectors import lesson_media_duration
+from .selectors import lesson_banked, lesson_media_duration
 
 
 @dataclass
@@ -45,6 +45,7 @@ class ReportResult:
     attention: dict | None = None
     watched: float = 0.0
     duration: float = 0.0
+    banked: dict | None = None  # what this report banked for the lesson, as ``lesson_banked``
 
 
 def _within(seconds: float | None, duration: float) -> float | None:
@@ -246,15 +247,19 @@ def study_report(
     threshold = settings.STUDY_COMPLETION_THRESHOLD * duration
     if progress.completed_at is None and duration and progress.watched_seconds >= threshold:
         progress.completed_at = now
-        result.completed = (
-            ledger_credit_lesson(
-                learner=learner,
-                lesson=session.lesson,
-                studied_seconds=progress.credited_seconds,
-                now=now,
-            )
-            is not None
+        entry = ledger_credit_lesson(
+            learner=learner,
+            lesson=session.lesson,
+            studied_seconds=progress.credited_seconds,
+            now=now,
         )
+        result.completed = entry is not None
+        if entry is not None:
+            result.banked = lesson_banked(
+                minutes=entry.minutes,
+                credit_minutes=session.lesson.credit_minutes,
+                studied_seconds=progress.credited_seconds,
+            )
     writes.append(
         report_sql.update(
             progress,

@@ -201,3 +201,43 @@ def test_learner_without_password_cannot_log_in_with_a_guessed_password(client):
     )
     assert response.status_code == 200
     assert not logged_in_user(client).is_authenticated
+
+
+def test_going_back_to_ask_again_offers_the_way_to_the_code_already_sent(client, sms_outbox):
+    UserFactory(phone="+8613800138006")
+    request_code(client, "13800138006")
+    code = last_code(sms_outbox)
+
+    # The learner goes back to the number form within the minute, or asks again: both lead
+    # back to the code entry, and no second text is sent.
+    confirm_url = reverse("account_confirm_login_code")
+    back = client.get(reverse("account_request_login_code"), **CHINESE)
+    assert back.status_code == 302 and back.url.startswith(confirm_url)
+    again = request_code(client, "13800138006")
+    assert again.status_code == 302 and again.url.startswith(confirm_url)
+    assert len(sms_outbox) == 1
+    assert client.get(confirm_url, **CHINESE).status_code == 200
+    confirm(client, code)
+    assert logged_in_user(client).phone == "+8613800138006"
+
+
+def test_a_refused_second_request_keeps_the_number_form_with_its_error(client, sms_outbox):
+    UserFactory(phone="+8613800138007")
+    request_code(client, "13800138007")
+    client.cookies.clear()  # another browser: the code sent belongs to the first one
+
+    page = request_code(client, "13800138007").content.decode()
+    assert "请求的验证码太多" in page
+    assert re.search(r'<input[^>]*name="phone"[^>]*value="13800138007"', page) or re.search(
+        r'<input[^>]*value="13800138007"[^>]*name="phone"', page
+    )
+    assert "发送验证码" in page  # the button to ask again once the minute is over
+    assert len(sms_outbox) == 1
+
+
+def test_no_way_to_a_code_entry_is_offered_without_a_code_sent(client, sms_outbox):
+    page = client.get(reverse("account_request_login_code"), **CHINESE).content.decode()
+    assert reverse("account_confirm_login_code") not in page
+    response = client.get(reverse("account_confirm_login_code"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_request_login_code"))

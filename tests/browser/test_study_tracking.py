@@ -78,5 +78,5 @@ def test_watching_on_a_phone_banks_hours_and_survives_a_dropped_connection(
     entry = LedgerEntry.objects.get(learner=learner, kind="lesson")
     assert entry.minutes == 1  # a 66 s lecture: a minute really studied, never the nominal 45
     phone.goto(live_server.url + "/hours/")
-    assert "已累计学时（1 分钟" in phone.content()
+    assert "再学 44 分钟满下一个学时" in phone.content()
     screenshot(phone, "study-02-my-hours")

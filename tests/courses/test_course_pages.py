@@ -72,6 +72,14 @@ def test_catalogue_filters_by_occupation_and_demand_list(client, school, occupat
     assert "家常菜" in green and "快递员入门" not in green
 
 
+def test_the_catalogue_offers_one_list_filter_in_a_couriers_words(client, school, occupation):
+    make_course(school, occupation, title="快递员入门", lessons=1)
+    page = client.get(school.get_parent().url).content.decode()
+    assert 'name="demand"' not in page and "需求目录" not in page
+    assert "<legend>有补贴的课</legend>" in page
+    assert page.count('name="subsidised"') == 1
+
+
 def test_catalogue_search_finds_courses_by_title(client, school, occupation):
     from django.core.management import call_command
 

@@ -64,7 +64,9 @@ def test_hours_page_shows_total_history_courses_and_refused_time(
 def test_home_shows_the_hours_banked(client, learner, lesson):
     watch_whole_lesson(learner, lesson)
     client.force_login(learner)
-    assert "0.2" in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert "9 分钟" in page  # the minutes first, in words
+    assert "0.2" in page
 
 
 def test_lesson_page_carries_the_tracker_only_for_an_enrolled_learner(client, learner, lesson):

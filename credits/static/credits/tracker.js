@@ -14,7 +14,7 @@
   var EVERY_MS = 30000;
   var session = null, seq = 0, played = [], position = 0, playing = false, timer = null;
   var pendingKey = "nightschool:pending:" + lesson;
-  var latest = null;
+  var latest = null, banked = null, bankedHere = false, threshold = 95;
 
   function ranges(pairs) {
     return (pairs || []).map(function (pair) { return [pair[0], pair[1]]; });
@@ -66,6 +66,8 @@
     inflight = inflight.then(function () {
       return post("/study/reports", report).then(function (result) {
         store(null);
+        if (result.data && result.data.banked) { banked = result.data.banked; bankedHere = true; }
+        if (report.event === "ended" && result.status === 200) showEnd(result.data);
         root.dispatchEvent(new CustomEvent("nightschool:credited", { bubbles: true, detail: result.data }));
         if (result.data) onAttention(result.data.attention);
       }).catch(function () { /* kept in localStorage; sent again when the connection returns */ });
@@ -94,6 +96,33 @@
     form.append("csrfmiddlewaretoken", csrf);
     form.append("payload", JSON.stringify(current("pagehide")));
     navigator.sendBeacon(api + "/study/reports/beacon", form);
+  }
+
+  /* When the video ends the page says what the lesson banked and why that much, or why
+   * nothing: the server's answer to the "ended" report, in the learner's words. */
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return key in values ? values[key] : all; });
+  }
+  function showEnd(answer) {
+    var box = root.querySelector(".study-end"), words = null, text = root.dataset;
+    if (!box || !answer) return;
+    var refused = answer.refused || {};
+    if (banked && bankedHere) {
+      words = fill(banked.capped_by_credit ? text.bankedCappedText : text.bankedText,
+                   { minutes: banked.minutes, studied: banked.studied_minutes, credit: banked.credit_minutes });
+    } else if (banked) {
+      words = fill(text.bankedBeforeText, { minutes: banked.minutes });
+    } else if ((answer.attention && answer.attention.blocked) || refused.ATTENTION_CHECK_FAILED) {
+      words = text.pausedEndText;
+    } else if (refused.DAILY_CAP) {
+      words = text.capEndText;
+    } else if (answer.duration) {
+      words = fill(text.shortEndText, { threshold: threshold + "%",
+                                        watched: Math.floor(100 * answer.watched / answer.duration) + "%" });
+    }
+    if (!words) return;
+    box.textContent = words;
+    box.hidden = false;
   }
 
   /* Attention checks. The server's replies name a check, never its number: the number is
@@ -228,6 +257,8 @@
     post("/study/sessions", { lesson: lesson }).then(function (result) {
       if (result.status !== 201) return;
       session = result.data.session;
+      banked = result.data.banked || null;
+      if (result.data.completion) threshold = Math.round(100 * result.data.completion);
       if (result.data.position > 1) resumeAt(result.data.position);
       onAttention(result.data.attention);
       flushPending();

@@ -72,6 +72,8 @@
     this.start = start > 0 ? start : parseFloat(load(this.positionKey)) || 0;
     this.mode = load(MODE_KEY) || "auto";
     if (this.mode === "audio" && !this.data.audio) this.mode = "auto";
+    this.attaching = false;
+    this.wantsPlay = !this.video.paused;  /* tapped before this script ran */
     this.bind();
     this.listen();
     this.setMode(this.mode, false);
@@ -89,20 +91,37 @@
     return { url: d.mp4, hls: false };
   };
 
+  /* One tap always plays. A tap that comes before the source is attached (the script still
+   * loading on a slow link, or hls.js still on its way) is remembered and honoured once the
+   * source is there: setting a source aborts a pending play(), which used to swallow the tap.
+   * Where hls.js must load first, the 360p MP4 is attached at once, so a tap plays it
+   * straight away; hls.js takes over only if nothing has played by the time it arrives. */
   Player.prototype.attach = function (src) {
     var video = this.video, self = this;
     if (this.hls) { this.hls.destroy(); this.hls = null; }
-    if (!src.hls || this.nativeHls()) { video.src = src.url; return Promise.resolve(); }
+    if (!src.hls || this.nativeHls()) {
+      /* Already playing that source (from the markup): leave it, or the tap is undone. */
+      if (video.currentSrc !== new URL(src.url, document.baseURI).href) video.src = src.url;
+      return Promise.resolve();
+    }
     if (this.data.hlsjs && window.MediaSource) {
+      if (this.data.mp4 && !window.Hls && !video.currentSrc) video.src = this.data.mp4;
       return loadHlsJs(this.data.hlsjs).then(function (Hls) {
         if (!Hls || !Hls.isSupported()) throw new Error("no MSE");
+        if (video.currentSrc && (self.wantsPlay || !video.paused || video.played.length)) return;
         self.hls = new Hls({ capLevelToPlayerSize: true });
         self.hls.loadSource(src.url);
         self.hls.attachMedia(video);
-      }).catch(function () { video.src = self.data.mp4; });
+      }).catch(function () { if (!video.currentSrc) video.src = self.data.mp4; });
     }
     video.src = this.data.mp4;
     return Promise.resolve();
+  };
+
+  Player.prototype.playNow = function () {
+    var video = this.video, self = this;
+    var playing = video.play();
+    if (playing) playing.then(function () { self.wantsPlay = false; }).catch(function () {});
   };
 
   Player.prototype.setMode = function (mode, keepPlace) {
@@ -115,9 +134,11 @@
     this.root.querySelectorAll("[data-mode]").forEach(function (button) {
       if (button.tagName === "BUTTON") button.setAttribute("aria-pressed", String(button.dataset.mode === mode));
     });
+    this.attaching = true;
     return this.attach(this.source(mode)).then(function () {
+      self.attaching = false;
       if (at > 0) self.seekWhenReady(at);
-      if (playing) video.play().catch(function () {});
+      if (playing || self.wantsPlay) self.playNow();
     });
   };
 
@@ -156,7 +177,10 @@
   Player.prototype.listen = function () {
     var self = this, video = this.video;
     var requests = {
-      play: function () { var playing = video.play(); if (playing) playing.catch(function () {}); },
+      play: function () {
+        if (self.attaching || !video.currentSrc) self.wantsPlay = true;
+        self.playNow();
+      },
       pause: function () { video.pause(); },
       seek: function (detail) {
         var position = parseFloat(detail && detail.position);
@@ -186,6 +210,17 @@
       self.seekFrom = null;
       self.settled = video.currentTime;
       self.emit("seeked", { from: from });
+    });
+    video.addEventListener("play", function () {
+      if (self.attaching || !video.currentSrc) self.wantsPlay = true;
+    });
+    video.addEventListener("playing", function () { self.wantsPlay = false; });
+    /* The browser's own controls ignore a tap until the media's length is known, which on a
+     * slow link takes seconds: such a tap is a play request, and is kept until it plays. */
+    video.addEventListener("click", function () {
+      if (video.readyState >= 1 || !video.paused) return;
+      self.wantsPlay = true;
+      self.playNow();
     });
     video.addEventListener("timeupdate", function () {
       if (!video.seeking && self.seekFrom === null) self.settled = video.currentTime;
