@@ -8,13 +8,16 @@ pip and uv caches of its own (the package index is the one pip is configured wit
 newcomer), so it counts the venv, the install, the migration and the demo. The second run
 is `make run` again in the same clone. Each run is stopped once `/` answers 200 (with
 `--videos`, once the worker has made every demo video). Goals: 60 s fresh, 10 s second, on
-a quiet 2-core machine; the ratios to them are printed.
+a quiet 2-core machine; the ratios to them are printed, with the CPU seconds every process
+of the run used and the load average, since on a busy machine the wall time mostly says
+how busy it was.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import signal
 import socket
 import sqlite3
@@ -59,6 +62,7 @@ def videos_waiting(db: Path) -> int | None:
 
 def one_run(clone: Path, env: dict, *, port: int, videos: bool, timeout: float) -> dict:
     log_path = clone / f"make-run-{port}.log"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     with open(log_path, "w") as log:
         make = subprocess.Popen(
@@ -91,6 +95,8 @@ def one_run(clone: Path, env: dict, *, port: int, videos: bool, timeout: float) 
                     time.sleep(1)
         finally:
             stop(make)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     ready = [line for line in log_path.read_text().splitlines() if line.startswith("Ready in")]
     result["prepare"] = ready[-1] if ready else ""
     return result
@@ -116,11 +122,20 @@ def main() -> int:
     parser.add_argument("--videos", action="store_true", help="wait for the demo videos too")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per run at most")
     parser.add_argument("--keep", action="store_true", help="keep the clone afterwards")
+    parser.add_argument(
+        "--again", metavar="FOLDER", help="only a second run, in a folder --keep kept"
+    )
     args = parser.parse_args()
 
-    base = Path(tempfile.mkdtemp(prefix="nightschool-make-run-"))
+    if args.again:
+        base, runs = Path(args.again), ("second",)
+        args.keep = True
+    else:
+        base, runs = Path(tempfile.mkdtemp(prefix="nightschool-make-run-")), ("fresh", "second")
+        subprocess.run(
+            ["git", "clone", "--quiet", args.repo, str(base / "night-school")], check=True
+        )
     clone = base / "night-school"
-    subprocess.run(["git", "clone", "--quiet", args.repo, str(clone)], check=True)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -129,20 +144,23 @@ def main() -> int:
     env["PIP_CACHE_DIR"] = str(base / "pip-cache")  # cold: nothing downloaded before
     env["UV_CACHE_DIR"] = str(base / "uv-cache")
     print(f"clone: {clone}  (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)")
+    print("load average before: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     try:
-        for name in ("fresh", "second"):
+        for name in runs:
             run = one_run(clone, env, port=free_port(), videos=args.videos, timeout=args.timeout)
             goal = GOALS[name]
             line = (
                 f"{name:>6} run: first 200 on / after {run['first_200']:6.1f} s "
                 f"(goal {goal:.0f} s, ratio {run['first_200'] / goal:.2f})"
             )
+            line += f"; {run['cpu']:.1f} CPU s"
             if "videos_ready" in run:
                 line += f"; every demo video ready after {run['videos_ready']:.1f} s"
             print(line)
             if run["prepare"]:
                 print(f"{'':>11} {run['prepare']}")
     finally:
+        print("load average after: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         if args.keep:
             print(f"kept {base}")
         else:
