@@ -28,11 +28,11 @@ LOADED_KEY = "nightschool:demo-loaded"
 ROOT = Path(__file__).resolve().parent.parent
 # What the demo is made of: a change to any of them loads the demo again on the next run.
 SOURCES = [
-    "lms/demo.py",
-    "lms/programmes/demo.py",
-    "credits/certification/demo.py",
-    "media_pipeline/demo.py",
-    "courses/demo",
+    "lms/demo*.py",
+    "lms/programmes/demo*.py",
+    "credits/certification/demo*.py",
+    "media_pipeline/demo*.py",
+    "courses/demo/*",
 ]
 
 
@@ -46,9 +46,8 @@ class DemoLogin:
 def demo_fingerprint() -> str:
     """A digest of the demo's code and data files."""
     digest = hashlib.sha256()
-    for source in SOURCES:
-        path = ROOT / source
-        for item in sorted(path.rglob("*")) if path.is_dir() else [path]:
+    for pattern in SOURCES:
+        for item in sorted(ROOT.glob(pattern)):
             if item.is_file() and item.suffix in (".py", ".csv"):
                 digest.update(str(item.relative_to(ROOT)).encode())
                 digest.update(item.read_bytes())
