@@ -3,9 +3,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(PY) -m pip --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 8000
+NICE := $(shell command -v nice >/dev/null && echo nice -n 10)
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,28 +14,33 @@ $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Night School needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 
+# lms/install.py installs with uv (a wheel from the package index, resolving and unpacking
+# far faster than pip) and the index pip is configured with; with pip if uv cannot be had.
 $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e .
+	$(PY) -m lms.install
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e ".[dev]"
+	$(PY) -m lms.install dev
 	@touch $@ $(VENV)/.installed-run
 
 install: $(VENV)/.installed-run ## Create .venv and install Night School
 
 install-dev: $(VENV)/.installed-dev ## Create .venv with what the tests need
 
-setup: install ## Migrate the database and load the demo (safe to repeat)
+setup: install ## Migrate the database and load the demo, each only when needed (safe to repeat)
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py createcachetable
-	$(PY) manage.py load_demo
 	@# hls.js, for browsers without native HLS, from the npm registry when npm is here; it is
-	@# never copied into the repository. Without it those browsers play the 360p MP4.
+	@# never copied into the repository. Without it those browsers play the 360p MP4. It is
+	@# fetched while the database is prepared: one waits on the network, the other on the CPU.
 	@if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
-	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 || echo "hls.js not installed: the MP4 fallback serves browsers without HLS"; \
-	fi
+	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 >var/npm.log 2>&1 & npm=$$!; \
+	else npm=""; fi; \
+	$(PY) manage.py prepare; prepared=$$?; \
+	if [ -n "$$npm" ] && ! wait $$npm; then \
+	  echo "hls.js not installed (see var/npm.log): the MP4 fallback serves browsers without HLS"; \
+	fi; \
+	exit $$prepared
 	@$(MAKE) --no-print-directory var/static/staticfiles.json
 
 # Static files, collected with hashed names and compressed copies (lms/staticfiles.py), again
@@ -46,12 +51,13 @@ var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed-run
 	$(PY) manage.py collectstatic --noinput -v 0
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
-	@echo "Starting the web server on http://$(HOST):$(PORT) and the background worker. Ctrl-C stops both."
-	@$(PY) manage.py reap_video_jobs --older-than 0
-	@$(PY) manage.py expire_vouchers -v 0
-	@$(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@# The worker makes and transcodes the demo's videos after the server is up, at a lower
+	@# priority than the pages. The logins are printed once the server answers.
+	@$(NICE) $(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & server=$$!; \
+	  trap 'kill $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null' EXIT INT TERM; \
+	  $(PY) -m lms.announce $(HOST) $(PORT) var/demo-logins.txt $$server; \
+	  wait $$server
 
 test: $(VENV)/.installed-dev ## Install what the tests need and run them
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(PY) -m pytest $(PYTEST_ARGS)

@@ -170,6 +170,16 @@ def cycles_roll_ahead(
     else:
         start, number = course.first_cycle_starts, 1
 
+    # What the future cycles hold now, read in one query: a roll-ahead that changes nothing
+    # (every join runs one) then writes nothing.
+    have_by_cycle: dict[int, list[tuple]] = {}
+    for cycle_id, *row in (
+        ScheduledLesson.objects.filter(cycle__in=list(future.values()))
+        .order_by("cycle_id", "session_number")
+        .values_list("cycle_id", "session_number", "lesson_id", "starts_at")
+    ):
+        have_by_cycle.setdefault(cycle_id, []).append(tuple(row))
+
     laid_out: list[Cycle] = []
     horizon = today + dt.timedelta(days=horizon_days)
     length = dt.timedelta(minutes=course.session_minutes)
@@ -177,18 +187,14 @@ def cycles_roll_ahead(
         if dates[0] > horizon and laid_out:
             break
         cycle = future.pop(number, None) or Cycle(course=course, number=number)
-        cycle.starts_on, cycle.ends_on = dates[0], dates[-1]
-        cycle.save()
+        if cycle.pk is None or (cycle.starts_on, cycle.ends_on) != (dates[0], dates[-1]):
+            cycle.starts_on, cycle.ends_on = dates[0], dates[-1]
+            cycle.save()
         wanted = [
             (index + 1, lesson.pk, _local_datetime(day, course.session_time))
             for index, (lesson, day) in enumerate(zip(lessons, dates, strict=True))
         ]
-        have = list(
-            cycle.sessions.order_by("session_number").values_list(
-                "session_number", "lesson_id", "starts_at"
-            )
-        )
-        if have != wanted:
+        if have_by_cycle.get(cycle.pk, []) != wanted:
             cycle.sessions.all().delete()
             ScheduledLesson.objects.bulk_create(
                 ScheduledLesson(
@@ -204,6 +210,10 @@ def cycles_roll_ahead(
         number += 1
         if dates[0] > horizon:
             break
+    if today < timezone.localdate():
+        # A roll-ahead for a day gone by (a join recorded after the fact) lays out what that
+        # day needed; what lies past its horizon is the present's layout, not stale.
+        return laid_out
     for stale in future.values():
         if not stale.joiners.exists() and not stale.classroom_sessions.exists():
             stale.delete()

@@ -1,4 +1,7 @@
-"""Demo lectures made with ffmpeg at setup, so a newcomer's lessons play within minutes.
+"""Demo lectures made with ffmpeg by the worker, so a newcomer's lessons play within minutes.
+
+Setup only queues them (``demo_video_ensure``); the worker generates each recording from its
+recipe (``make_recipe_source``) and transcodes it like an upload, after the server is up.
 
 Slides are coloured cards that change every few seconds, with a title when a CJK font is
 installed; the sound is a voice-like hum in syllables with pauses, which exercises the
@@ -13,7 +16,6 @@ from pathlib import Path
 
 from . import ffmpeg as mp
 from .models import VideoAsset
-from .services import video_asset_ensure
 
 SLIDE_SECONDS = 20
 FPS = 25
@@ -94,19 +96,26 @@ def make_demo_lecture(
     return target
 
 
+def make_recipe_source(recipe: dict, target: Path) -> Path:
+    """The recording a queued demo asset's ``source_recipe`` describes, written to ``target``."""
+    return make_demo_lecture(
+        target,
+        title=str(recipe.get("title") or ""),
+        seconds=int(recipe.get("seconds") or 150),
+        portrait=bool(recipe.get("portrait")),
+    )
+
+
 def demo_video_ensure(
     *, key: str, title: str, seconds: int = 150, portrait: bool = False, organisation=None
 ) -> VideoAsset:
-    """The demo video for ``key``, generated and queued for transcoding the first time only.
+    """The demo video for ``key``: queued the first time, for the worker to generate and
+    transcode; loading the demo again finds the asset by its key and changes nothing."""
+    from .services import video_asset_ensure
 
-    Call it from the demo loader for each demo lesson; loading the demo again finds the
-    asset by its key and changes nothing.
-    """
     return video_asset_ensure(
         demo_key=key,
         title=title,
+        recipe={"title": title, "seconds": seconds, "portrait": portrait},
         organisation=organisation,
-        make_source=lambda folder: make_demo_lecture(
-            folder / f"{key}.mp4", title=title, seconds=seconds, portrait=portrait
-        ),
     )

@@ -50,6 +50,10 @@ class VideoAsset(index.Indexed, models.Model):
     )
     # Demo videos are made by setup; the key makes loading the demo twice harmless.
     demo_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # A demo recording the worker is still to generate (title, seconds, portrait): the row
+    # is queued at once and the worker makes the source before transcoding it, so setup
+    # never waits for ffmpeg. Empty for uploads, and once the source exists.
+    source_recipe = models.JSONField(default=dict, blank=True)
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class Playback:
     portrait: bool = False
     progress: float = 0.0
     hlsjs_static: str = ""
+    minutes_left: int | None = None  # while preparing: about how long until it plays
 
     @property
     def playable(self) -> bool:
@@ -118,8 +120,52 @@ def video_asset_playback(*, asset: VideoAsset) -> Playback:
             portrait=bool(asset.height and asset.width and asset.height > asset.width),
             **common,
         )
-    state = "failed" if asset.status == VideoAsset.Status.FAILED else "preparing"
-    return Playback(state=state, **common)
+    if asset.status == VideoAsset.Status.FAILED:
+        return Playback(state="failed", **common)
+    return Playback(state="preparing", minutes_left=video_asset_minutes_left(asset=asset), **common)
+
+
+# Work seconds per second of recording, when no job has finished yet to measure it by: the
+# ladder of a phone-sized lecture encodes faster than real time on two cores, and a demo
+# recording is generated first.
+DEFAULT_WORK_PER_MEDIA_SECOND = 1.0
+DEFAULT_MEDIA_SECONDS = 600.0
+
+
+def _media_seconds(asset: VideoAsset, fallback: float) -> float:
+    if asset.duration:
+        return float(asset.duration)
+    seconds = (asset.source_recipe or {}).get("seconds")
+    return float(seconds) if seconds else fallback
+
+
+def video_asset_minutes_left(*, asset: VideoAsset) -> int:
+    """About how many minutes until a queued or processing video plays: its own work and that
+    of the jobs queued before it, at the pace recent jobs took on this platform's workers."""
+    finished = list(
+        VideoAsset.objects.filter(
+            status=VideoAsset.Status.READY,
+            duration__gt=0,
+            started_at__isnull=False,
+            finished_at__isnull=False,
+        )
+        .order_by("-finished_at")
+        .values_list("started_at", "finished_at", "duration")[:10]
+    )
+    if finished:
+        work = sum((end - start).total_seconds() for start, end, _d in finished)
+        per_second = max(work / sum(d for _s, _e, d in finished), 0.05)
+        typical = sum(d for _s, _e, d in finished) / len(finished)
+    else:
+        per_second, typical = DEFAULT_WORK_PER_MEDIA_SECOND, DEFAULT_MEDIA_SECONDS
+    ahead = VideoAsset.objects.filter(
+        status__in=[VideoAsset.Status.QUEUED, VideoAsset.Status.PROCESSING]
+    ).filter(Q(created_at__lt=asset.created_at) | Q(pk=asset.pk))
+    seconds = 0.0
+    for job in ahead.only("duration", "source_recipe", "progress", "status"):
+        left = 1 - job.progress if job.status == VideoAsset.Status.PROCESSING else 1
+        seconds += _media_seconds(job, typical) * per_second * left
+    return max(1, math.ceil(seconds / 60))
 
 
 def video_run_is_public(*, asset_uuid: str, run: int) -> bool:

@@ -161,25 +161,12 @@ def url(name: str) -> str:
     return _storage().url(name)
 
 
-try:
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - the s3 extra is not installed
-    S3Storage = None  # type: ignore[assignment,misc]
+def __getattr__(name: str):
+    """``MediaS3Storage`` (what ``STORAGES`` names when a bucket is set) is defined on first
+    use: importing boto3 costs every process a fifth of a CPU second at start, and only a
+    deployment on S3 needs it."""
+    if name == "MediaS3Storage":
+        from .s3 import MediaS3Storage
 
-
-if S3Storage is not None:
-
-    class MediaS3Storage(S3Storage):
-        """S3 with the content type and cache policy each lesson-video file needs.
-
-        CDNs and phones key their behaviour on these headers: a playlist served as
-        octet-stream does not play, and a segment without a long max-age is fetched again
-        on every seek.
-        """
-
-        def get_object_parameters(self, name: str) -> dict:
-            params = super().get_object_parameters(name)
-            if "videos/" in name:
-                params["ContentType"] = content_type_for(name)
-                params["CacheControl"] = cache_control_for(name)
-            return params
+        return MediaS3Storage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

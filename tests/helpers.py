@@ -239,6 +239,34 @@ def enrolled_in_a_video_lesson(tmp_path, *, seconds: int, **course_facts):
     return learner, LessonPage.objects.get(pk=lesson.pk)
 
 
+def run_queued_tasks(*, limit: int = 50) -> int:
+    """The database worker of `make run`, in this process: run each task that is due, oldest
+    first, until none is (tasks deferred to later stay queued). Needs the database backend
+    (``settings.TASKS``). Returns how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="in-process",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while ran < limit:
+        task_result = DBTaskResult.objects.ready().first()
+        if task_result is None:
+            break
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+    return ran
+
+
 # --- Accessibility (axe-core, installed by the browser tests' axe_script fixture).
 
 AXE_RUN = """() => axe.run(document, {

@@ -1,5 +1,6 @@
 """Writes to people and organisations."""
 
+from django.contrib.auth.hashers import identify_hasher
 from django.db import transaction
 
 from .models import Organisation, User
@@ -32,11 +33,16 @@ def user_create(
     phone: str | None = None,
     email: str = "",
     password: str | None = None,
+    password_hash: str | None = None,
     organisation: Organisation | None = None,
     learner_group: str = User.LearnerGroup.OTHER,
     employer: Organisation | None = None,
 ) -> User:
-    """Create anyone; learners are keyed by phone, staff by email. Phones are normalised."""
+    """Create anyone; learners are keyed by phone, staff by email. Phones are normalised.
+
+    ``password_hash`` is a password already hashed by ``make_password``, for accounts made
+    in bulk that share one (the demo's): hashing is slow on purpose, so it is done once.
+    """
     normalized = normalize_phone(phone) if phone else None
     username = email or normalized
     if not username:
@@ -56,6 +62,9 @@ def user_create(
     )
     if password:
         user.set_password(password)
+    elif password_hash:
+        identify_hasher(password_hash)  # a ValueError for anything make_password did not make
+        user.password = password_hash
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])

@@ -304,7 +304,7 @@ def load_demo_programme(
     reviewer: User,
     learner: User,
     courier_course: CoursePage,
-    password: str,
+    password_hash: str,
 ) -> list[tuple[str, str]]:
     """The city's HR office, its published catalogue, vouchers, an approved class, a finished
     class with its claim filed, a year of history, and the dashboard's figures."""
@@ -322,7 +322,7 @@ def load_demo_programme(
         role=User.Role.HR_OFFICER,
         real_name="孙科长",
         email=HR_EMAIL,
-        password=password,
+        password_hash=password_hash,
         organisation=office,
     )
     year = ProgrammeYear.objects.filter(hr_office=office, year=now.year).first()
@@ -350,7 +350,7 @@ def load_demo_programme(
             role=User.Role.INSTRUCTOR,
             real_name="赵老师",
             email="teacher2@nightschool.example",
-            password=password,
+            password_hash=password_hash,
             organisation=second_school,
         )
     year_courses = load_demo_year_courses(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +10,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.text import get_valid_filename
 
-from .. import conf, storage
+from .. import storage
 from ..models import VideoAsset
 from .errors import VideoInUse
 from .liveness import _holder_is_lost
@@ -73,18 +70,20 @@ def video_asset_create(
     return asset
 
 
+@transaction.atomic
 def video_asset_ensure(
     *,
     demo_key: str,
     title: str,
-    make_source: Callable[[Path], Path],
+    recipe: dict[str, Any],
     organisation: Any = None,
 ) -> VideoAsset:
-    """The asset for a stable key, made (and queued) only the first time.
+    """The asset for a stable key: the first time, a queued row whose recording the worker
+    generates from ``recipe`` (see :mod:`media_pipeline.demo`) and then transcodes.
 
-    ``make_source(folder)`` writes the source file into ``folder`` and returns its path;
-    it is not called when the asset exists, so loading a demo twice costs nothing. An
-    existing asset without a school is given ``organisation``.
+    Nothing is generated here, so loading a demo costs no ffmpeg time, and loading it again
+    finds the asset by its key and changes nothing. An existing asset without a school is
+    given ``organisation``.
     """
     existing = VideoAsset.objects.filter(demo_key=demo_key).first()
     if existing is not None:
@@ -94,15 +93,16 @@ def video_asset_ensure(
             )
             existing.organisation = organisation
         return existing
-    folder = conf.work_dir() / f"source-{uuid.uuid4().hex}"
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        source = make_source(folder)
-        return video_asset_create(
-            title=title, source=source, demo_key=demo_key, organisation=organisation
-        )
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    asset = VideoAsset.objects.create(
+        title=title.strip() or demo_key,
+        original_filename=f"{demo_key}.mp4",
+        organisation=organisation,
+        demo_key=demo_key,
+        source_recipe={**recipe, "title": recipe.get("title") or title},
+        attempt=1,
+    )
+    _enqueue_on_commit(asset.pk, asset.attempt)
+    return asset
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ class Claim:
     original: str
     run_prefix: str
     keep_prefix: str | None
+    recipe: dict[str, Any] | None = None
 
 
 BUSY = "busy"
@@ -79,6 +81,7 @@ def video_asset_claim(*, asset_id: int, attempt: int, worker_id: str) -> Claim |
             original=asset.original.name,
             run_prefix=asset.run_prefix(asset.run),
             keep_prefix=keep,
+            recipe=asset.source_recipe or None,
         )
 
 
@@ -131,7 +134,10 @@ def video_asset_transcode(*, asset_id: int, attempt: int, worker_id: str | None 
     work.mkdir(parents=True)
     try:
         _remove_orphans(claim)
-        source = storage.fetch_original(claim.original, work / "source")
+        if claim.original:
+            source = storage.fetch_original(claim.original, work / "source")
+        else:
+            source = _generate_original(claim, work)
         _beat(claim)
         result = mp.transcode(
             source,
@@ -164,6 +170,36 @@ def video_asset_transcode(*, asset_id: int, attempt: int, worker_id: str | None 
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return "ready"
+
+
+def _generate_original(claim: Claim, work: Path) -> Path:
+    """Make a queued demo asset's recording from its recipe and keep it as the original, so a
+    later run (a retry, a lost worker's job) transcodes the same file without making it again."""
+    from ..demo import make_recipe_source
+    from ..models import original_upload_to
+
+    if not claim.recipe:
+        raise mp.MediaRejected(mp.RejectCode.EMPTY_FILE, "The video has no original file.")
+    target = work / "source.mp4"
+    try:
+        make_recipe_source(claim.recipe, target)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise mp.TranscodeFailed(
+            mp.FailureCode.FFMPEG_ERROR, f"The demo recording could not be made: {exc}"
+        ) from exc
+    asset = VideoAsset.objects.only("uuid", "original_filename").get(pk=claim.asset_id)
+    # Always the same name: a second run that makes it again overwrites, leaving no orphan.
+    name = storage.put_file(target, original_upload_to(asset, asset.original_filename))
+    now = _now()
+    if not _owned(claim).update(
+        original=name,
+        original_size=target.stat().st_size,
+        source_recipe={},
+        heartbeat_at=now,
+        updated_at=now,
+    ):
+        raise JobLost(f"asset {claim.asset_id} run {claim.run} is no longer ours")
+    return target
 
 
 def _preview_names(claim: Claim) -> list[str]:

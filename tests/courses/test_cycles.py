@@ -112,3 +112,18 @@ def test_staff_cannot_enrol(course, instructor):
 def test_between_cycles_the_current_cycle_is_the_next_one(course):
     services.cycles_roll_ahead(course=course, today=dt.date(2026, 11, 18))
     assert current_cycle(course=course, now=at(19, 12)).number == 2
+
+
+def test_a_join_recorded_for_a_day_gone_by_leaves_the_present_cycles_in_place(course):
+    """Joins dated in the past (an import, the demo's history) lay out the cycle they need and
+    neither delete nor rewrite the cycles laid out for today."""
+    services.cycles_roll_ahead(course=course)
+    before = sorted(Cycle.objects.filter(course=course).values_list("pk", "starts_on"))
+    sessions = sorted(ScheduledLesson.objects.values_list("pk", "starts_at"))
+    learner = UserFactory()
+    past = timezone.now() - dt.timedelta(days=60)
+    services.enrolment_join(learner=learner, course=course, now=past)
+    after = sorted(Cycle.objects.filter(course=course).values_list("pk", "starts_on"))
+    assert set(before) <= set(after)
+    assert set(sessions) <= set(ScheduledLesson.objects.values_list("pk", "starts_at"))
+    assert Enrolment.objects.get(learner=learner).joined_cycle_id in dict(after)

@@ -176,19 +176,25 @@ def test_preview_plays_before_the_ladder_is_done(small_src, monkeypatch):
     assert seen["playback"].master_url == ""
 
 
-def test_demo_asset_is_made_once_per_key(small_src, django_capture_on_commit_callbacks):
-    calls = []
-
-    def make(folder: Path) -> Path:
-        calls.append(folder)
-        target = folder / "demo.mp4"
-        target.write_bytes(small_src.read_bytes())
-        return target
-
-    with django_capture_on_commit_callbacks(execute=True):
-        first = services.video_asset_ensure(demo_key="lesson-1", title="Demo", make_source=make)
-        second = services.video_asset_ensure(demo_key="lesson-1", title="Demo", make_source=make)
-
-    assert first.pk == second.pk and len(calls) == 1
+def test_demo_asset_is_queued_once_per_key_and_the_worker_makes_its_recording(
+    django_capture_on_commit_callbacks,
+):
+    recipe = {"title": "Demo", "seconds": 2, "portrait": False}
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        first = services.video_asset_ensure(demo_key="lesson-1", title="Demo", recipe=recipe)
+        second = services.video_asset_ensure(demo_key="lesson-1", title="Demo", recipe=recipe)
+    assert first.pk == second.pk and len(queued) == 1  # one job, nothing made yet
     first.refresh_from_db()
-    assert first.status == VideoAsset.Status.READY
+    assert (first.status, first.original.name, first.source_recipe) == (
+        VideoAsset.Status.QUEUED,
+        "",
+        recipe,
+    )
+
+    queued[0]()  # the worker's turn (the immediate backend runs the job here)
+    first.refresh_from_db()
+    assert first.status == VideoAsset.Status.READY, first.error_message
+    assert first.source_recipe == {}
+    assert first.original.name == f"videos/{first.uuid}/original/lesson-1.mp4"
+    assert storage.list_files(f"videos/{first.uuid}/original/") == [first.original.name]
+    assert abs(first.duration - 2) < 0.5
