@@ -500,7 +500,7 @@ def quiz_submit(
     now: dt.datetime | None = None,
 ) -> QuizAttempt:
     """Grade a quiz on the server; a pass completes a lesson that has no lecture video."""
-    from .selectors import lesson_has_video, lesson_quiz
+    from .lesson_facts import lesson_has_video, lesson_quiz
 
     now = now or timezone.now()
     quiz = lesson_quiz(lesson=lesson, key=block_id)

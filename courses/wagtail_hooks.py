@@ -12,8 +12,9 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from . import admin_views, community, questions, services
+from .lesson_facts import live_lessons_showing_video
 from .models import ClassroomSession, CoursePage, Cycle, LessonPage
-from .selectors import courses_user_teaches, live_lessons_showing_video, user_may_teach_course
+from .selectors import courses_user_teaches, user_may_teach_course
 
 
 @hooks.register("after_create_user")

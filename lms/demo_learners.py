@@ -16,8 +16,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from courses.lesson_facts import course_quizzes, lesson_video
 from courses.models import CoursePage, Cycle, LessonCompletion, LessonPage
-from courses.selectors import course_quizzes, lesson_video
 from courses.services import enrolment_join, quiz_submit
 from credits.certification.models import CertificationProgramme
 from credits.certification.services import application_submit

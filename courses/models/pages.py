@@ -277,8 +277,9 @@ class LessonPage(Page):
         verbose_name_plural = _("lessons")
 
     def get_context(self, request, *args, **kwargs):
+        from ..lesson_facts import lesson_contents
         from ..questions import lesson_questions  # these read the models defined here
-        from ..selectors import lesson_contents, lesson_view
+        from ..selectors import lesson_view
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_view(lesson=self, user=request.user))

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Page
 
+from courses.lesson_facts import course_quizzes
 from courses.models import CoursePage, LessonCompletion, LessonPage, QuizAttempt
-from courses.selectors import course_quizzes
 from credits.ledger.hours import class_hours_text as hours_text
 from credits.ledger.hours import class_hours_with_minutes
 from credits.ledger.models import LedgerEntry

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.lesson_facts import lesson_quiz
 from courses.models import Attendance, LessonPage, QuizAttempt
-from courses.selectors import lesson_quiz
 from courses.services import attendance_close_ended, lesson_complete
 from lms.accounts.models import User
 

@@ -2,8 +2,8 @@
 
 import math
 
+from courses.lesson_facts import lesson_video_duration
 from courses.models import LessonPage
-from courses.selectors import lesson_video_duration
 from credits.ledger.models import LedgerEntry
 from lms.accounts.models import User
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from courses.lesson_facts import cycle_learner_ids
 from courses.models import Cycle
-from courses.selectors import courses_user_teaches, cycle_learner_ids
+from courses.selectors import courses_user_teaches
 from lms.accounts.models import User
 
 from . import applications, claims

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.demand import catalogue_entry_for, course_school
+from courses.lesson_facts import cycle_learner_ids
 from courses.models import CatalogueEntry, Cycle
-from courses.selectors import courses_user_teaches, cycle_learner_ids, user_may_teach_course
+from courses.selectors import courses_user_teaches, user_may_teach_course
 from lms.accounts.models import Organisation, User
 
 from .models import ClassApplication

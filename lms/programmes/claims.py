@@ -17,8 +17,8 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from courses.lesson_facts import cycle_learner_ids, cycle_learning_facts
 from courses.models import CatalogueEntry
-from courses.selectors import cycle_learner_ids, cycle_learning_facts
 from credits.certification.review import attention_summary, watch_evidence
 from credits.ledger.selectors import ledger_minutes_for_lessons
 from lms.accounts.identity import id_number_reveal

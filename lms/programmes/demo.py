@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from courses.demand import catalogue_import_csv, programme_year_create, programme_year_publish
 from courses.demo.content import load_demo_year_courses
+from courses.lesson_facts import course_quizzes
 from courses.models import ClassroomSession, CoursePage, Cycle, Enrolment, ProgrammeYear
-from courses.selectors import course_quizzes, current_cycle
+from courses.selectors import current_cycle
 from courses.services import (
     attendance_check_in,
     attendance_check_out,

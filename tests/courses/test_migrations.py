@@ -9,8 +9,8 @@ from django.utils import timezone
 
 import pytest
 
+from courses.lesson_facts import lesson_quiz
 from courses.models import LessonPage, LessonQuiz, QuizAttempt
-from courses.selectors import lesson_quiz
 from credits.ledger.services import ledger_credit_assessment
 from tests.factories import UserFactory, VideoAssetFactory
 from tests.helpers import lessons_of, make_course
