@@ -52,7 +52,7 @@ class Walk:
         path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
         self.shots.append(path.name)
-        words = page_latin_words(page, self.allowed)
+        words = page_latin_words(page, self.allowed, labels=False)
         if words:
             self.english[name] = words
 

@@ -4,7 +4,6 @@ and none of these pages speaks English in Chinese."""
 
 import pytest
 
-from tests.browser.latin_scan import latin_words
 from tests.helpers import (
     enrolled_in_a_lesson_open_now,
     enrolled_in_a_video_lesson,
@@ -12,6 +11,7 @@ from tests.helpers import (
     log_in,
     screenshot,
 )
+from tests.latin_scan import page_latin_words
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,7 +65,7 @@ def test_the_end_of_a_lesson_says_what_was_banked_and_the_hours_bar_moves(
 
     phone.goto(live_server.url + "/hours/")
     assert progress(phone, "next-hour") == [0, 45]
-    assert latin_words(phone) == []
+    assert page_latin_words(phone) == []
 
     phone.goto(live_server.url + lesson.url)
     phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
@@ -85,7 +85,7 @@ def test_the_end_of_a_lesson_says_what_was_banked_and_the_hours_bar_moves(
     words = message.inner_text()
     # A 70 s recording: a minute really studied, below the lesson's 45.
     assert "本课记入 1 分钟" in words and "每课最多记 45 分钟" in words, words
-    assert latin_words(phone) == []
+    assert page_latin_words(phone) == []
     screenshot(phone, "evening-02-end-of-lesson")
 
     phone.goto(live_server.url + "/hours/")
@@ -93,7 +93,7 @@ def test_the_end_of_a_lesson_says_what_was_banked_and_the_hours_bar_moves(
     text = phone.locator("main").inner_text()
     assert "再学 44 分钟满下一个学时" in text
     assert "完成一课" in text and lesson.title in text
-    assert latin_words(phone) == []
+    assert page_latin_words(phone) == []
     screenshot(phone, "evening-03-hours-moved")
 
 
@@ -106,12 +106,12 @@ def test_a_locked_lesson_says_when_it_opens_and_comes_after_the_open_ones(live_s
 
     phone.goto(live_server.url + second.url)
     assert "明天 00:00 开放" in phone.locator("main").inner_text()
-    assert latin_words(phone) == []
+    assert page_latin_words(phone) == []
     screenshot(phone, "evening-04-locked-lesson")
 
     phone.goto(live_server.url + course.url)
     rows = phone.locator("ol.lessons li").all_inner_texts()
     assert first.title in rows[0] and "明天" not in rows[0], rows
     assert "明天 00:00 开放" in rows[1] and second.title in rows[1], rows
-    assert latin_words(phone) == []
+    assert page_latin_words(phone) == []
     screenshot(phone, "evening-05-course-order")
