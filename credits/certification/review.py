@@ -6,6 +6,7 @@ ledger entries, watch sessions or refusals (a test holds it to that with 5,000 e
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -196,7 +197,7 @@ def refusal_rows(refused: dict[str, float]) -> list[dict]:
 
 
 def watch_evidence(
-    *, learner: User, lesson_ids
+    *, learner: User, lesson_ids: Iterable[int]
 ) -> tuple[dict[int, list[WatchSession]], dict[str, dict[str, float]]]:
     """The learner's watch sessions of these lessons, and the seconds refused in each session
     by reason: the record of how the online hours were studied (two queries)."""
