@@ -11,9 +11,13 @@ from tests.helpers import enrolled_in_a_video_lesson, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PLAY_THEN_PAUSE = """(ms) => new Promise((resolve, reject) => {
+PLAY_THEN_PAUSE = """([ms, check]) => new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('no credit reported')), 20000);
-    document.addEventListener('nightschool:credited', e => resolve(e.detail), {once: true});
+    // The play is reported first, crediting nothing yet; a later report brings the credit
+    // (and, once enough was studied, the check).
+    document.addEventListener('nightschool:credited', e => {
+      if (e.detail.credited > 0 && (!check || e.detail.attention)) resolve(e.detail);
+    });
     const v = document.querySelector('video');
     v.muted = true;
     v.play().then(() => setTimeout(() => v.pause(), ms));
@@ -44,7 +48,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     phone.wait_for_function("() => document.querySelector('[data-study-tracker]')")
 
     # A check appears after a few seconds of study: a picture of the number, a field, focus.
-    first = phone.evaluate(PLAY_THEN_PAUSE, 4000)
+    first = phone.evaluate(PLAY_THEN_PAUSE, [4000, True])
     assert first["credited"] > 0 and first["attention"]["id"]
     assert "number" not in first["attention"]
     dialog = phone.locator("[role=dialog][aria-modal=true]")
@@ -62,7 +66,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     assert StudyClock.objects.get(learner=learner).attention_blocked is False
 
     # The next check is left unanswered: its time runs out and credit stops.
-    second = phone.evaluate(PLAY_THEN_PAUSE, 4000)
+    second = phone.evaluate(PLAY_THEN_PAUSE, [4000, True])
     assert second["credited"] > 0 and second["attention"]["id"]
     missed = pending(learner)
     phone.wait_for_function(
@@ -87,7 +91,7 @@ def test_a_missed_check_pauses_credit_until_a_new_one_is_passed(
     phone.locator("[role=dialog]").wait_for(state="detached")
     assert StudyClock.objects.get(learner=learner).attention_blocked is False
     settings.STUDY_ATTENTION_MEAN_SECONDS = 600
-    resumed = phone.evaluate(PLAY_THEN_PAUSE, 3000)
+    resumed = phone.evaluate(PLAY_THEN_PAUSE, [3000, False])
     assert resumed["credited"] > 0
     assert LessonProgress.objects.get(learner=learner).credited_seconds > banked
     outcomes = list(

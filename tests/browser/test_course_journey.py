@@ -1,13 +1,13 @@
 """A courier joins a course mid-cycle on a phone and sees tonight's lesson and what comes back."""
 
 import datetime as dt
-import re
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
 from courses import services
+from courses.lesson_timing import opens_words
 from courses.models import Occupation
 from tests.factories import UserFactory
 from tests.helpers import log_in, make_course, make_school, screenshot
@@ -48,10 +48,17 @@ def test_learner_joins_mid_cycle_and_sees_tonight_and_when_missed_lessons_return
     phone.goto(live_server.url + "/")
     tonight = phone.locator(".tonight-lesson")
     assert "第4课" in tonight.inner_text()
-    first_row = phone.locator("ol.lessons li").first
-    assert "第1课" in first_row.inner_text()
-    comes_back = today + dt.timedelta(days=5)
-    assert re.search(rf"{comes_back.month}月{comes_back.day}日", first_row.inner_text())
+    # Tonight's lesson comes first, then the missed ones by when they come round again.
+    rows = phone.locator("ol.lessons li")
+    assert "第4课" in rows.nth(0).inner_text() and "今晚 23:59 开放" in rows.nth(0).inner_text()
+    comes_back = timezone.make_aware(
+        dt.datetime.combine(today + dt.timedelta(days=5), dt.time(23, 59))
+    )
+    with translation.override("zh-hans"):
+        words = opens_words(when=comes_back, now=timezone.now())
+    texts = rows.all_inner_texts()
+    missed = next(i for i, text in enumerate(texts) if text.startswith("第1课"))
+    assert missed > 0 and words in texts[missed]
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "course-02-home-tonight")
 
