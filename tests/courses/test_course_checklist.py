@@ -1,6 +1,7 @@
 """The course editor's checklist walks an instructor from a new course to a published one."""
 
 from django.urls import reverse
+from django.utils import translation
 
 import pytest
 
@@ -10,6 +11,13 @@ from media_pipeline.models import VideoAsset
 from tests.helpers import lessons_of, make_course
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_chinese():
+    """The checklist is read as the admin shows it, in Chinese, whatever ran before."""
+    with translation.override("zh-hans"):
+        yield
 
 
 def ticks(course):
