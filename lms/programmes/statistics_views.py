@@ -123,8 +123,6 @@ def _svg(name: str, table: dict) -> str:
             no_data=_("No figures yet"),
         )
     rows = table["rows"] if kind in ("line", "bar") else _chart_rows(name, table)
-    if kind == "hbar":  # pygal draws the first bar at the bottom: biggest on top
-        rows = list(reversed(rows))
     return chart_svg(
         kind,
         str(title),

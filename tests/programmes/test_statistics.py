@@ -9,6 +9,7 @@ the 5 on the urgent-shortage list; committed 100 (March voucher) + 300 (April cl
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -326,3 +327,16 @@ def test_a_stale_dashboard_refreshes_itself_in_the_background(db):
 def test_the_desk_links_to_the_dashboard(data):
     response = client_for(data["officer"]).get(reverse("programmes:desk"))
     assert URL in response.content.decode()
+
+
+def test_the_demand_list_chart_reads_top_down_as_its_table(data):
+    client = client_for(data["officer"], language="zh-hans")
+    page = client.get(URL)
+    section = next(s for s in page.context["sections"] if s["name"] == "sub_list")
+    svg = client.get(section["svg"]).content.decode()
+    axis = re.search(r'class="axis y.*?</g></g>', svg, re.S).group(0)
+    rows = {text: float(y) for y, text in re.findall(r'y="([\d.]+)"[^>]*>([^<]+)</text>', axis)}
+    table = [str(row["label"]) for row in section["rows"] if str(row["label"]) in rows]
+
+    assert len(table) >= 3
+    assert sorted(table, key=rows.get) == table
