@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import zipfile
 from functools import wraps
 
@@ -268,6 +269,9 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def verify(request, public_id: str):
     """What anyone holding the QR code may see: enough to trust it, little about the person.
 
@@ -282,11 +286,17 @@ def verify(request, public_id: str):
         limit_get=True,
     ):
         return render(request, "credits/verify_limited.html", status=429)
-    certificate = (
-        Certificate.objects.select_related("programme__issuer", "programme__occupation", "learner")
-        .filter(public_id=public_id)
-        .first()
-    )
+    certificate = None
+    # Ids are URL-safe tokens; anything else (a NUL byte, which PostgreSQL refuses in a
+    # query, say) is no certificate, without asking the database.
+    if PUBLIC_ID.fullmatch(public_id):
+        certificate = (
+            Certificate.objects.select_related(
+                "programme__issuer", "programme__occupation", "learner"
+            )
+            .filter(public_id=public_id)
+            .first()
+        )
     if certificate is None:
         # Rendered here rather than raised: whoever scanned a code gets the site's page in
         # their language, with a way back, in every mode (DEBUG's technical 404 included).
