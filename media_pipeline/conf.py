@@ -48,3 +48,14 @@ def watch_every_s() -> float:
 
 def hlsjs_static_path() -> str:
     return str(getattr(settings, "MEDIA_PIPELINE_HLSJS_STATIC", "") or "")
+
+
+def open_range_bytes() -> int:
+    """The most an open-ended range (``bytes=N-``) is answered with.
+
+    Chromium's native HLS and MP4 players ask ``bytes=N-`` and abort once they have
+    enough, so answering with the rest of the file wastes a weak link's bytes. 256 KiB is
+    about 5 s of the 360p rung at its 400 kb/s maxrate; RFC 9110 lets a 206 cover less
+    than an open range asked for, and the player asks on from where it ended.
+    """
+    return int(getattr(settings, "MEDIA_OPEN_RANGE_BYTES", 256 * 1024))

@@ -36,6 +36,10 @@ STREAM_CHUNK = 256 * 1024
 def serve_file(request: HttpRequest, path: str) -> HttpResponse:
     """Serve a derived lesson file from local storage, with the Range answers players need.
 
+    An open-ended range gets at most ``conf.open_range_bytes()`` so an aborted read wastes
+    little; a closed range is what the player chose and is answered whole, and no Range
+    at all (a learner saving the listen-only file) still gets the whole file with 200.
+
     Only the published run and the preview of the run in progress are served: originals,
     a run still being written and the leftovers of a killed one stay private.
     """
@@ -65,7 +69,8 @@ def serve_file(request: HttpRequest, path: str) -> HttpResponse:
         return response
     first, last = match.groups()
     if first:
-        start, end = int(first), int(last) if last else size - 1
+        start = int(first)
+        end = int(last) if last else start + conf.open_range_bytes() - 1
     else:
         start, end = max(0, size - int(last)), size - 1
     end = min(end, size - 1)
