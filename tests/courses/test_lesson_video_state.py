@@ -133,3 +133,18 @@ def test_a_draft_may_hold_a_video_still_processing_and_publishes_once_ready(
     )
     assert published.status_code == 302
     assert LessonPage.objects.get(pk=lesson.pk).video_id == videos["processing"].pk
+
+
+def test_the_instructor_reads_why_the_lesson_was_not_saved_in_chinese(
+    client, instructor, course, videos
+):
+    lesson = lessons_of(course)[0]
+    client.force_login(instructor)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[lesson.pk]),
+        lesson_form(lesson, videos["failed"].pk),
+    )
+    page = response.content.decode()
+    assert "页面未保存：有内容需要修改" in page
+    assert "validation errors" not in page
+    assert "click save" not in page
