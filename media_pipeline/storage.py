@@ -20,6 +20,7 @@ IMMUTABLE_CACHE = "public, max-age=31536000, immutable"
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".mp4": "video/mp4",
+    ".m4s": "video/mp4",
     ".m4a": "audio/mp4",
     ".jpg": "image/jpeg",
     ".vtt": "text/vtt; charset=utf-8",

@@ -41,7 +41,7 @@ from .constants import (  # noqa: F401 - public as before
     AUDIO_CODECS,
     AUDIO_DOWNLOAD,
     AUDIO_GROUP,
-    AUDIO_HLS_FILE,
+    AUDIO_INIT_FILE,
     AUDIO_PLAYLIST,
     AUDIO_RATE,
     DEFAULT_SHORT_SIDE,
@@ -110,7 +110,7 @@ from .signatures import HEAD_BYTES, looks_like_media
 
 __all__ = [
     "AUDIO_DOWNLOAD",
-    "AUDIO_HLS_FILE",
+    "AUDIO_INIT_FILE",
     "AUDIO_PLAYLIST",
     "MANIFEST",
     "HEAD_BYTES",

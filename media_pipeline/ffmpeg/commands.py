@@ -16,9 +16,11 @@ from .constants import (
     AUDIO_GROUP,
     AUDIO_PLAYLIST,
     AUDIO_RATE,
+    INIT_FILES,
     KEYFRAME_SECONDS,
     POSTER,
     POSTER_CANDIDATES,
+    SEGMENT_FILES,
     SEGMENT_SECONDS,
     THUMBS_IMAGE,
     X264_PRESET,
@@ -179,9 +181,10 @@ def build_ladder_command(
     """One decode feeding every HLS rendition plus the shared audio rendition.
 
     The source is scaled once to the top rung before ``split`` so the other rungs
-    scale from a small picture. Each rung is ``v<short>.m3u8`` + ``v<short>.mp4``
-    (fMP4, ``single_file``: one object per rendition in storage); audio is
-    ``audio.m3u8`` + ``audio.mp4``. A source without sound gets generated silence so
+    scale from a small picture. Each rung is ``v<short>.m3u8``, its init segment
+    ``v<short>_init.mp4`` and one fMP4 file per segment, ``v<short>_000.m4s`` on (see
+    ``SEGMENT_FILES`` for why not one file per rendition); audio is ``audio.m3u8``,
+    ``audio_init.mp4`` and ``audio_000.m4s`` on. A source without sound gets generated silence so
     every variant keeps its audio group (players and ffmpeg both trip over a
     variant whose group has no audio). No master playlist: see
     :func:`write_master_playlist`.
@@ -196,8 +199,9 @@ def build_ladder_command(
         "hls_time": segment_seconds,
         "hls_playlist_type": "vod",
         "hls_segment_type": "fmp4",
-        "hls_flags": "single_file+independent_segments",
-        "hls_segment_filename": str(out / "%v.mp4"),
+        "hls_flags": "independent_segments",
+        "hls_segment_filename": str(out / SEGMENT_FILES),
+        "hls_fmp4_init_filename": INIT_FILES,
     }
     streams: list[Any] = []
     stream_map: list[str] = []
@@ -220,6 +224,8 @@ def build_ladder_command(
         stream_map.append(f"a:0,agroup:{AUDIO_GROUP},name:{audio_name}")
     else:
         stream_map.append(f"a:0,name:{Path(AUDIO_PLAYLIST).stem}")
+        # With one variant stream ffmpeg writes the init name as given, ``%v`` and all.
+        options["hls_fmp4_init_filename"] = INIT_FILES.replace("%v", Path(AUDIO_PLAYLIST).stem)
 
     if info.has_audio:
         streams.append(_audio_chain(source[str(info.audio_stream)], info))

@@ -7,13 +7,19 @@ from fractions import Fraction
 # Output layout. Names are part of the contract with storage and the player.
 MASTER_PLAYLIST = "master.m3u8"
 AUDIO_PLAYLIST = "audio.m3u8"
-AUDIO_HLS_FILE = "audio.mp4"
+AUDIO_INIT_FILE = "audio_init.mp4"
+# Every HLS segment is a file of its own (``v360_000.m4s``), behind an init segment
+# (``v360_init.mp4``): Chromium's own HLS reads a byte-range segment of a one-file
+# rendition from the file's start, so one file per rendition cost its whole length per
+# segment. A file per segment is fetched once, whole, by every player and every CDN.
+SEGMENT_FILES = "%v_%03d.m4s"
+INIT_FILES = "%v_init.mp4"
 AUDIO_DOWNLOAD = "audio.m4a"
 POSTER = "poster.jpg"
 THUMBS_IMAGE = "thumbs.jpg"
 THUMBS_VTT = "thumbs.vtt"
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: one file per HLS segment, behind an init file
 
 # Encoding choices; see shared/research/video-pipeline.md for where they come from.
 SEGMENT_SECONDS = 4

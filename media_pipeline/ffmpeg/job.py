@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .binaries import find_binaries
-from .checks import check_durations
+from .checks import check_durations, check_playlist_durations
 from .commands import build_ladder_command, build_preview_command
 from .constants import (
     AUDIO_DOWNLOAD,
-    AUDIO_HLS_FILE,
+    AUDIO_INIT_FILE,
     AUDIO_PLAYLIST,
     LADDER_END,
     MANIFEST,
@@ -123,10 +123,10 @@ def transcode(
             on_progress=progress.span(PREVIEW_SHARE, LADDER_END),
             stall_timeout=stall_timeout,
         )
-        ladder_media = [AUDIO_HLS_FILE, *(r.media_file for r in rungs)]
-        _require_files(work, [AUDIO_PLAYLIST, *(r.playlist for r in rungs), *ladder_media])
+        playlists = [AUDIO_PLAYLIST, *(r.playlist for r in rungs)]
+        _require_files(work, [*playlists, AUDIO_INIT_FILE, *(r.init_file for r in rungs)])
+        durations = check_playlist_durations(work, info.duration, playlists=playlists)
         variants = write_master_playlist(work, rungs)
-        durations = check_durations(work, info.duration, names=ladder_media)
 
         manifest = _manifest(info, rungs, variants, preview, grid, work)
         manifest["durations"] = {name: round(value, 3) for name, value in durations.items()}
@@ -201,7 +201,7 @@ def _manifest(
         ),
         "audio": {
             "playlist": AUDIO_PLAYLIST,
-            "file": AUDIO_HLS_FILE,
+            "init": AUDIO_INIT_FILE,
             "bandwidth": audio.peak_bps,
             "average_bandwidth": audio.average_bps,
             "generated_silence": not info.has_audio,
@@ -213,7 +213,7 @@ def _manifest(
                 "height": rung.height,
                 "frame_rate": round(rung.frame_rate, 3),
                 "playlist": rung.playlist,
-                "file": rung.media_file,
+                "init": rung.init_file,
                 "bandwidth": by_name[rung.name].bandwidth,
                 "average_bandwidth": by_name[rung.name].average_bandwidth,
                 "codecs": by_name[rung.name].codecs,

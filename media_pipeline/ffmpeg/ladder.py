@@ -43,8 +43,8 @@ class Rung:
         return f"{self.stem}.m3u8"
 
     @property
-    def media_file(self) -> str:
-        return f"{self.stem}.mp4"
+    def init_file(self) -> str:
+        return f"{self.stem}_init.mp4"
 
     @property
     def preview_file(self) -> str:

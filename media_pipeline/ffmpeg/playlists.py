@@ -154,7 +154,7 @@ def write_master_playlist(
                 playlist=rung.playlist,
                 bandwidth=video.peak_bps + audio.peak_bps,
                 average_bandwidth=video.average_bps + audio.average_bps,
-                codecs=f"{_avc_codec(out / rung.media_file)},{AUDIO_CODECS}",
+                codecs=f"{_avc_codec(out / rung.init_file)},{AUDIO_CODECS}",
                 width=rung.width,
                 height=rung.height,
                 frame_rate=round(rung.frame_rate, 3),

@@ -14,6 +14,8 @@ from tests.support import require_service
 AXE_PACKAGE = "axe-core@4"
 NPM_PREFIX = Path(__file__).resolve().parents[2] / "var" / "npm"
 AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
+HLSJS_PACKAGE = "hls.js@1"
+HLSJS_DIST = NPM_PREFIX / "node_modules" / "hls.js" / "dist"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
@@ -40,24 +42,35 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """The axe-core accessibility engine, installed with npm on first use."""
-    if not AXE_SCRIPT.exists():
+def npm_installed(package: str, needed: Path) -> Path:
+    """``needed``, from ``package`` of the npm registry, installed into var/npm on first use."""
+    if not needed.exists():
         npm = shutil.which("npm")
-        require_service("npm", npm is not None, f"install Node.js and npm to fetch {AXE_PACKAGE}")
+        require_service("npm", npm is not None, f"install Node.js and npm to fetch {package}")
         command = [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix"]
         try:
             subprocess.run(
-                [*command, str(NPM_PREFIX), AXE_PACKAGE],
+                [*command, str(NPM_PREFIX), package],
                 check=True,
                 capture_output=True,
                 timeout=300,
             )
         except (OSError, subprocess.SubprocessError) as exc:
-            require_service("axe-core", False, f"npm install {AXE_PACKAGE} failed: {exc}")
-    require_service("axe-core", AXE_SCRIPT.exists(), f"npm installed no {AXE_SCRIPT}")
-    return AXE_SCRIPT
+            require_service(package, False, f"npm install {package} failed: {exc}")
+    require_service(package, needed.exists(), f"npm installed no {needed}")
+    return needed
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """The axe-core accessibility engine."""
+    return npm_installed(AXE_PACKAGE, AXE_SCRIPT)
+
+
+@pytest.fixture(scope="session")
+def hlsjs_dist() -> Path:
+    """hls.js, where `make run` puts it for browsers without native HLS."""
+    return npm_installed(HLSJS_PACKAGE, HLSJS_DIST / "hls.min.js").parent
 
 
 @pytest.fixture

@@ -219,7 +219,7 @@ def test_file_view_answers_range_requests_and_hides_originals(
 
     with django_capture_on_commit_callbacks(execute=True):
         asset = video_asset_create(title="t", source=small_src)
-    name = asset.run_prefix(1) + "v240.mp4"
+    name = asset.run_prefix(1) + "v240_000.m4s"
     url = reverse("media_pipeline:file", kwargs={"path": name})
     whole = storage.local_path(name).read_bytes()
 

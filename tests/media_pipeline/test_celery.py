@@ -149,7 +149,7 @@ def test_a_celery_worker_transcodes_an_enqueued_video(stack, small_src):
     assert row["status"] == "ready", row["error_message"]
     assert row["published_run"] == 1
     names = stack.files(row["uuid"])
-    assert "r1/master.m3u8" in names and "r1/v240.mp4" in names
+    assert "r1/master.m3u8" in names and "r1/v240_000.m4s" in names
 
 
 def test_a_killed_worker_leaves_its_job_to_be_finished_without_orphans(stack, lecture_src):

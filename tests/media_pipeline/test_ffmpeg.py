@@ -76,12 +76,23 @@ def _master_variants(master: Path) -> list[tuple[dict[str, str], str]]:
 
 
 def _segments(playlist: Path) -> list[tuple[float, int]]:
-    """(duration, bytes) per media segment, parsed independently of the module."""
+    """(duration, bytes) per media segment, parsed independently of the module: each
+    segment is a file of its own beside the playlist."""
     text = playlist.read_text()
     return [
-        (float(d), int(n))
-        for d, n in re.findall(r"#EXTINF:([\d.]+),\s*#EXT-X-BYTERANGE:(\d+)@\d+", text)
+        (float(d), (playlist.parent / name).stat().st_size)
+        for d, name in re.findall(r"#EXTINF:([\d.]+),\s*(\S+\.m4s)", text)
     ]
+
+
+def _joined(out: Path, stem: str, folder: Path) -> Path:
+    """A rendition as one fMP4 file: its init segment, then its segments in playlist order."""
+    text = (out / f"{stem}.m3u8").read_text()
+    init = re.search(r'#EXT-X-MAP:URI="([^"]+)"', text).group(1)
+    parts = [init, *re.findall(r"^(\S+\.m4s)$", text, re.M)]
+    joined = folder / f"{stem}-joined.mp4"
+    joined.write_bytes(b"".join((out / part).read_bytes() for part in parts))
+    return joined
 
 
 def _rfc_peak(segments: list[tuple[float, int]], target: float) -> float:
@@ -391,14 +402,15 @@ def _processes_mentioning(text: str) -> list[int]:
 def test_landscape_lesson_layout_and_manifest(transcoded, landscape_src):
     run = transcoded(landscape_src)
     out = run.result.out_dir
-    assert set(run.result.files) == {
+    segments = {f"{stem}_{n:03d}.m4s" for stem in ("v360", "v240", "audio") for n in range(3)}
+    assert set(run.result.files) == segments | {
         "master.m3u8",
         "v360.m3u8",
-        "v360.mp4",
+        "v360_init.mp4",
         "v240.m3u8",
-        "v240.mp4",
+        "v240_init.mp4",
         "audio.m3u8",
-        "audio.mp4",
+        "audio_init.mp4",
         "audio.m4a",
         "video_360.mp4",
         "poster.jpg",
@@ -415,7 +427,9 @@ def test_landscape_lesson_layout_and_manifest(transcoded, landscape_src):
     assert [p.name for p in out.parent.iterdir()] == [out.name]
 
 
-def test_segments_are_four_seconds_aligned_and_start_on_keyframes(transcoded, landscape_src):
+def test_segments_are_four_seconds_aligned_and_start_on_keyframes(
+    transcoded, landscape_src, tmp_path
+):
     out = transcoded(landscape_src).result.out_dir
     per_rung = {name: _segments(out / f"{name}.m3u8") for name in ("v240", "v360")}
     for segments in per_rung.values():
@@ -427,7 +441,11 @@ def test_segments_are_four_seconds_aligned_and_start_on_keyframes(transcoded, la
     assert all(abs(duration - 4.0) <= 0.5 for duration, _ in audio[:-1])
 
     packets = _ffprobe_json(
-        out / "v360.mp4", "-select_streams", "v", "-show_entries", "packet=pts_time,flags"
+        _joined(out, "v360", tmp_path),
+        "-select_streams",
+        "v",
+        "-show_entries",
+        "packet=pts_time,flags",
     )["packets"]
     # Times relative to the first frame: B-frame reordering shifts every pts alike.
     first = min(float(p["pts_time"]) for p in packets)
@@ -461,21 +479,30 @@ def test_master_lists_360p_first_with_measured_bandwidths(transcoded, landscape_
         assert 0 < int(attrs["AVERAGE-BANDWIDTH"]) <= bandwidth
 
 
-def test_byte_ranges_cover_each_rendition_file(transcoded, landscape_src):
-    out = transcoded(landscape_src).result.out_dir
+def test_each_rendition_is_an_init_file_and_a_file_per_segment(transcoded, landscape_src, tmp_path):
+    """Chromium's own HLS reads a byte-range segment from its file's start, so a segment is
+    a whole file: every byte of the rendition's files is in exactly one listed part."""
+    run = transcoded(landscape_src)
+    out = run.result.out_dir
     for name in ("v240", "v360", "audio"):
         text = (out / f"{name}.m3u8").read_text()
-        init = int(re.search(r'BYTERANGE="(\d+)@0"', text).group(1))
-        total = init + sum(n for _, n in _segments(out / f"{name}.m3u8"))
-        assert total == (out / f"{name}.mp4").stat().st_size
+        assert "BYTERANGE" not in text
+        assert f'#EXT-X-MAP:URI="{name}_init.mp4"' in text
+        listed = {f"{name}_init.mp4", *re.findall(r"^(\S+\.m4s)$", text, re.M)}
+        assert listed == {f for f in run.result.files if f.startswith(f"{name}_")}
+        joined = _joined(out, name, tmp_path)
+        _assert_close(mp.probe(joined).duration, run.result.probe.duration)
 
 
 def test_outputs_last_as_long_as_the_source(transcoded, landscape_src):
     run = transcoded(landscape_src)
     source = run.result.probe.duration
     for name in run.result.files:
-        if name.endswith((".mp4", ".m4a")):
+        if name.endswith((".mp4", ".m4a")) and not name.endswith("_init.mp4"):
             _assert_close(mp.probe(run.result.out_dir / name).duration, source)
+    for name, duration in run.result.manifest["durations"].items():
+        assert name.endswith(".m3u8")
+        _assert_close(duration, source)
 
 
 def test_preview_is_ready_before_publication(transcoded, landscape_src):
@@ -533,21 +560,21 @@ def test_portrait_source_gives_portrait_rungs(transcoded, portrait_src):
     assert variants[0][0]["FRAME-RATE"] == "29.970"
 
 
-def test_rotated_source_comes_out_upright(transcoded, rotated_src):
+def test_rotated_source_comes_out_upright(transcoded, rotated_src, tmp_path):
     out = transcoded(rotated_src).result.out_dir
-    for name in ("v240.mp4", "video_240.mp4"):
-        stream = _ffprobe_json(out / name, "-show_streams", "-select_streams", "v")["streams"][0]
+    for path in (_joined(out, "v240", tmp_path), out / "video_240.mp4"):
+        stream = _ffprobe_json(path, "-show_streams", "-select_streams", "v")["streams"][0]
         assert (stream["width"], stream["height"]) == (240, 320)
         assert not stream.get("side_data_list"), "rotation must be applied, not re-flagged"
 
 
-def test_source_without_sound_still_has_audio_in_every_variant(transcoded, no_audio_src):
+def test_source_without_sound_still_has_audio_in_every_variant(transcoded, no_audio_src, tmp_path):
     run = transcoded(no_audio_src)
     out = run.result.out_dir
     assert run.result.manifest["audio"]["generated_silence"] is True
     assert run.result.manifest["m4a"] is None and "audio.m4a" not in run.result.files
     assert all(attrs["AUDIO"] == "aud" for attrs, _ in _master_variants(out / "master.m3u8"))
-    audio = mp.probe(out / "audio.mp4")
+    audio = mp.probe(_joined(out, "audio", tmp_path))
     assert audio.has_audio
     _assert_close(audio.duration, run.result.probe.duration)
 
@@ -556,8 +583,10 @@ def test_audio_only_source_is_an_audio_lesson(transcoded, audio_only_src):
     run = transcoded(audio_only_src)
     out = run.result.out_dir
     assert run.result.rungs == ()
+    segments = [f"audio_{n:03d}.m4s" for n in range(len(_segments(out / "audio.m3u8")))]
+    assert segments
     assert sorted(run.result.files) == sorted(
-        ["audio.m3u8", "audio.mp4", "audio.m4a", "master.m3u8", "manifest.json"]
+        ["audio.m3u8", "audio_init.mp4", *segments, "audio.m4a", "master.m3u8", "manifest.json"]
     )
     variants = _master_variants(out / "master.m3u8")
     assert [(a["CODECS"], uri) for a, uri in variants] == [("mp4a.40.2", "audio.m3u8")]
@@ -632,7 +661,11 @@ def test_corpus_file_transcodes_or_is_refused_clearly(name, corpus_dir, tmp_path
     assert (out / "master.m3u8").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["lesson"]
     for media in (n for n in result.files if n.endswith((".mp4", ".m4a"))):
-        _assert_close(mp.probe(out / media).duration, info.duration)
+        if not media.endswith("_init.mp4"):
+            _assert_close(mp.probe(out / media).duration, info.duration)
+    for rendition in (n[: -len(".m3u8")] for n in result.files if n.endswith(".m3u8")):
+        if rendition not in ("master", "low"):
+            _assert_close(mp.probe(_joined(out, rendition, tmp_path)).duration, info.duration)
 
     if expected == "audio-only":
         assert result.rungs == ()
@@ -642,17 +675,17 @@ def test_corpus_file_transcodes_or_is_refused_clearly(name, corpus_dir, tmp_path
     short = min(info.display_width, info.display_height)
     for rung in result.rungs:
         assert min(rung.width, rung.height) <= short
-        made = mp.probe(out / rung.media_file)
+        made = mp.probe(_joined(out, rung.stem, tmp_path))
         assert (made.width, made.height) == (rung.width, rung.height)
     assert result.rungs[0].short_side <= 360
     if expected == "portrait":
         assert info.rotation in (90, 270)
         assert all(rung.height > rung.width for rung in result.rungs)
-        made = mp.probe(out / result.rungs[0].media_file)
+        made = mp.probe(_joined(out, result.rungs[0].stem, tmp_path))
         assert made.rotation == 0 and made.height > made.width
     if expected == "silent":
         assert result.manifest["audio"]["generated_silence"] is True
-        assert mp.probe(out / "audio.mp4").has_audio
+        assert mp.probe(_joined(out, "audio", tmp_path)).has_audio
 
 
 def test_corpus_folder_is_complete(corpus_dir):

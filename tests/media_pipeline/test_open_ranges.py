@@ -16,7 +16,7 @@ def served(client, small_src, django_capture_on_commit_callbacks, settings):
     settings.MEDIA_OPEN_RANGE_BYTES = 1000
     with django_capture_on_commit_callbacks(execute=True):
         asset = video_asset_create(title="t", source=small_src)
-    name = asset.run_prefix(1) + "v240.mp4"
+    name = asset.run_prefix(1) + "video_240.mp4"
     return reverse("media_pipeline:file", kwargs={"path": name}), storage.local_path(
         name
     ).read_bytes()

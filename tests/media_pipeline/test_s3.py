@@ -101,11 +101,11 @@ def test_a_video_transcodes_into_s3_with_the_right_headers(
 
     run = asset.run_prefix(asset.published_run)
     stored = keys(client, bucket, run)
-    assert run + "master.m3u8" in stored and run + "v240.mp4" in stored
+    assert run + "master.m3u8" in stored and run + "v240_000.m4s" in stored
     master = client.head_object(Bucket=bucket, Key=run + "master.m3u8")
     assert master["ContentType"] == "application/vnd.apple.mpegurl"
     assert master["CacheControl"] == "public, max-age=60"
-    segment = client.head_object(Bucket=bucket, Key=run + "v240.mp4")
+    segment = client.head_object(Bucket=bucket, Key=run + "v240_000.m4s")
     assert segment["ContentType"] == "video/mp4"
     assert "immutable" in segment["CacheControl"]
     poster = client.head_object(Bucket=bucket, Key=run + "poster.jpg")

@@ -36,6 +36,13 @@
   var MODE_KEY = "nightschool:data-saver";
   var EVENT_EVERY_MS = 5000;
   var SAVE_EVERY_MS = 3000;
+  /* A segment fetch that failed (the connection dropped) can leave the browser's own HLS
+   * playing nothing with data in hand; it never asks again. Frozen this many checks with
+   * data buffered, or this many while waiting for data, the player loads the source again
+   * where it stood. */
+  var STALL_CHECK_MS = 2000;
+  var STALL_CHECKS_BUFFERED = 3;
+  var STALL_CHECKS_WAITING = 15;
   var hlsjsLoading = null;
 
   function store(key, value) {
@@ -76,6 +83,7 @@
     this.wantsPlay = !this.video.paused;  /* tapped before this script ran */
     this.bind();
     this.listen();
+    this.watchStalls();
     this.setMode(this.mode, false);
     this.emit("player-ready");
   }
@@ -99,6 +107,7 @@
   Player.prototype.attach = function (src) {
     var video = this.video, self = this;
     if (this.hls) { this.hls.destroy(); this.hls = null; }
+    this.hlsLoading = false;
     if (!src.hls || this.nativeHls()) {
       /* Already playing that source (from the markup): leave it, or the tap is undone. */
       if (video.currentSrc !== new URL(src.url, document.baseURI).href) video.src = src.url;
@@ -109,13 +118,20 @@
       return loadHlsJs(this.data.hlsjs).then(function (Hls) {
         if (!Hls || !Hls.isSupported()) throw new Error("no MSE");
         if (video.currentSrc && (self.wantsPlay || !video.paused || video.played.length)) return;
-        self.hls = new Hls({ capLevelToPlayerSize: true });
+        /* As preload="none" does for the browser's own player: nothing but the playlist
+         * before the learner asks to play. */
+        self.hls = new Hls({ capLevelToPlayerSize: true, autoStartLoad: false });
         self.hls.loadSource(src.url);
         self.hls.attachMedia(video);
+        if (self.wantsPlay || !video.paused) self.startLoading();
       }).catch(function () { if (!video.currentSrc) video.src = self.data.mp4; });
     }
     video.src = this.data.mp4;
     return Promise.resolve();
+  };
+
+  Player.prototype.startLoading = function () {
+    if (this.hls && !this.hlsLoading) { this.hlsLoading = true; this.hls.startLoad(-1); }
   };
 
   Player.prototype.playNow = function () {
@@ -213,6 +229,7 @@
     });
     video.addEventListener("play", function () {
       if (self.attaching || !video.currentSrc) self.wantsPlay = true;
+      self.startLoading();
     });
     video.addEventListener("playing", function () { self.wantsPlay = false; });
     /* The browser's own controls ignore a tap until the media's length is known, which on a
@@ -236,6 +253,33 @@
       if (button.dataset.mode) self.setMode(button.dataset.mode, true);
       if (button.dataset.seek) { video.currentTime = parseFloat(button.dataset.seek); video.play().catch(function () {}); }
     });
+  };
+
+  Player.prototype.watchStalls = function () {
+    var self = this, video = this.video, last = -1, frozen = 0;
+    var reset = function () { last = -1; frozen = 0; };
+    setInterval(function () {
+      if (video.paused || video.ended || video.seeking || self.attaching || !video.currentSrc) return reset();
+      if (video.currentTime !== last) { last = video.currentTime; frozen = 0; return; }
+      if (navigator.onLine === false) return;
+      frozen += 1;
+      var limit = video.readyState >= 3 ? STALL_CHECKS_BUFFERED : STALL_CHECKS_WAITING;
+      if (frozen >= limit) { reset(); self.reload(); }
+    }, STALL_CHECK_MS);
+    /* Back online with the media stuck: ask again at once. */
+    window.addEventListener("online", function () {
+      if (frozen > 0 && !video.paused) { reset(); self.reload(); }
+    });
+  };
+
+  Player.prototype.reload = function () {
+    var video = this.video, at = video.currentTime, rate = video.playbackRate;
+    if (this.hls) { this.hls.startLoad(at); return; }
+    video.src = video.currentSrc;
+    video.playbackRate = rate;  /* loading again would reset it */
+    this.seekWhenReady(at);
+    this.wantsPlay = true;
+    this.playNow();
   };
 
   /* Hooks for whoever stores positions elsewhere (e.g. across devices). */
