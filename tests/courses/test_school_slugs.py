@@ -1,7 +1,10 @@
 """A school's page has a short ASCII slug, so its lessons' addresses are short; the long
 addresses schools had before answer with a permanent redirect."""
 
+import io
+
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
@@ -12,7 +15,7 @@ import pytest
 
 from courses import services
 from courses.models import CoursePage, LessonPage, SchoolPage
-from courses.school_slugs import MAX_SLUG_LENGTH, school_slugs_shorten
+from courses.school_slugs import MAX_SLUG_LENGTH, school_slugs_shorten, slug_is_short
 from lms.accounts.models import Organisation
 from tests.factories import (
     CoursePageFactory,
@@ -92,6 +95,17 @@ def test_setting_a_school_up_again_keeps_the_slug_its_leads_chose(catalogue):
     school.save_revision().publish()
     again = services.school_setup(organisation=school.organisation, catalogue=catalogue)
     assert again.pk == school.pk and again.slug == "chaoyang"
+
+
+def test_the_demos_schools_and_lessons_have_short_ascii_addresses():
+    call_command("load_demo", "--without-videos", stdout=io.StringIO())
+    schools = list(SchoolPage.objects.all())
+    assert len(schools) > 1
+    assert all(slug_is_short(school.slug) for school in schools)
+    lessons = list(LessonPage.objects.all())
+    assert lessons
+    for lesson in lessons:
+        assert ascii_and_short(lesson, 80), lesson.url
 
 
 # --- Schools named the old way, renamed by the migration's function.
