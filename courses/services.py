@@ -39,6 +39,7 @@ from .models import (
     SchoolPage,
 )
 from .schedule import cycles_from, parse_weekdays
+from .school_slugs import school_slug_base, slug_free
 
 DEFAULT_HORIZON_DAYS = 60
 
@@ -56,12 +57,18 @@ def school_setup(*, organisation: Organisation, catalogue: CatalogueIndexPage) -
 
     Instructors may add and edit pages below the school's page but not publish; the school's
     leads approve through a moderation workflow. Running it again repairs what is missing.
+    The page's slug is short and ASCII (see ``school_slugs``), since every lesson's address
+    carries it; the school's leads may choose another in the admin.
     """
     if organisation.kind != Organisation.Kind.TRAINING_SCHOOL:
         raise ValidationError(_("Only a training school publishes courses."))
     page = SchoolPage.objects.filter(organisation=organisation).first()
     if page is None:
-        page = SchoolPage(title=organisation.name, organisation=organisation)
+        taken = set(catalogue.get_children().values_list("slug", flat=True))
+        slug = slug_free(
+            school_slug_base(organisation_pk=organisation.pk, name=organisation.name), taken
+        )
+        page = SchoolPage(title=organisation.name, slug=slug, organisation=organisation)
         catalogue.add_child(instance=page)
         page.save_revision().publish()
 
