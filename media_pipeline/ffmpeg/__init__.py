@@ -18,10 +18,15 @@ the source (a truncated upload can decode "successfully" into a short lesson), a
 the finished folder is moved into place in one rename, so readers never see half a
 lesson.
 
-One module per step: ``binaries``, ``probing`` (probe and validation), ``ladder``
-(the plan), ``commands``, ``runner`` (progress and the stall rule), ``playlists``,
-``checks`` and ``job`` (the whole run), over ``constants`` and ``errors``. Every name
-that was public here before is imported from this package as before.
+Before either, the first two minutes of sound are measured (``stereo``): speech that is
+the same in both channels, as most lecture recordings are, is encoded mono at a speech
+bitrate, and only sound that is really stereo keeps two channels.
+
+One module per step: ``binaries``, ``probing`` (probe and validation), ``stereo`` (the
+mid/side measure), ``ladder`` (the plan, video and audio), ``commands``, ``runner``
+(progress and the stall rule), ``playlists``, ``checks`` and ``job`` (the whole run),
+over ``constants`` and ``errors``. Every name that was public here before is imported
+from this package as before.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .checks import (
 )
 from .commands import (
     build_ladder_command,
+    build_mid_side_command,
     build_preview_command,
 )
 from .constants import (  # noqa: F401 - public as before
@@ -42,6 +48,7 @@ from .constants import (  # noqa: F401 - public as before
     AUDIO_DOWNLOAD,
     AUDIO_GROUP,
     AUDIO_INIT_FILE,
+    AUDIO_MONO_BITRATE,
     AUDIO_PLAYLIST,
     AUDIO_RATE,
     DEFAULT_SHORT_SIDE,
@@ -63,6 +70,10 @@ from .constants import (  # noqa: F401 - public as before
     PROBE_TIMEOUT_S,
     REFUSED_FORMATS,
     SEGMENT_SECONDS,
+    SILENCE_DB,
+    STEREO_PROBE_SECONDS,
+    STEREO_PROBE_TIMEOUT_S,
+    STEREO_SIDE_THRESHOLD_DB,
     THUMB_COLUMNS,
     THUMB_MAX_COUNT,
     THUMB_SHORT_SIDE,
@@ -82,8 +93,13 @@ from .job import (
     transcode,
 )
 from .ladder import (
+    MONO_AUDIO,
+    STEREO_AUDIO,
+    AudioPlan,
+    MidSide,
     Rung,
     ThumbnailGrid,
+    plan_audio,
     plan_ladder,
     plan_thumbnails,
 )
@@ -107,6 +123,7 @@ from .runner import (  # noqa: F401 - public as before
     run_ffmpeg,
 )
 from .signatures import HEAD_BYTES, looks_like_media
+from .stereo import measure_mid_side, parse_mid_side
 
 __all__ = [
     "AUDIO_DOWNLOAD",
@@ -115,12 +132,16 @@ __all__ = [
     "MANIFEST",
     "HEAD_BYTES",
     "MASTER_PLAYLIST",
+    "MONO_AUDIO",
     "POSTER",
+    "STEREO_AUDIO",
     "THUMBS_IMAGE",
     "THUMBS_VTT",
+    "AudioPlan",
     "BinariesNotFound",
     "FailureCode",
     "MediaRejected",
+    "MidSide",
     "PlaylistStats",
     "Probe",
     "RejectCode",
@@ -130,13 +151,17 @@ __all__ = [
     "TranscodeResult",
     "Variant",
     "build_ladder_command",
+    "build_mid_side_command",
     "build_preview_command",
     "check_durations",
     "default_timeout",
     "find_binaries",
     "is_stalled",
     "looks_like_media",
+    "measure_mid_side",
     "measure_playlist",
+    "parse_mid_side",
+    "plan_audio",
     "plan_ladder",
     "plan_thumbnails",
     "probe",

@@ -1,4 +1,4 @@
-"""Building the two ffmpeg command lines (preview pass and ladder pass) from a plan."""
+"""Building the ffmpeg command lines: the stereo measure, and the preview and ladder passes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import ffmpeg
 
 from .binaries import find_binaries
 from .constants import (
-    AUDIO_BITRATE,
     AUDIO_DOWNLOAD,
     AUDIO_GROUP,
     AUDIO_PLAYLIST,
@@ -22,10 +21,11 @@ from .constants import (
     POSTER_CANDIDATES,
     SEGMENT_FILES,
     SEGMENT_SECONDS,
+    STEREO_PROBE_SECONDS,
     THUMBS_IMAGE,
     X264_PRESET,
 )
-from .ladder import Rung, plan_thumbnails
+from .ladder import STEREO_AUDIO, AudioPlan, Rung, plan_thumbnails
 from .probing import Probe, _file_url
 
 
@@ -38,15 +38,23 @@ def _video_chain(stream: Any, rung: Rung) -> Any:
     )
 
 
-def _audio_chain(stream: Any, info: Probe) -> Any:
-    """Normalise to -16 LUFS in stereo at 48 kHz.
+def _audio_chain(stream: Any, info: Probe, audio: AudioPlan) -> Any:
+    """Normalise to -16 LUFS at 48 kHz, folded to mono first when ``audio`` says so.
+
+    Mono is the mid signal (L+R)/2 that :func:`build_mid_side_command` measured, and
+    loudnorm treats it as dual mono: it is heard on both earbuds, so it is measured as
+    if played on two channels and comes out as loud as a stereo lesson would.
 
     Dynamic loudnorm upsamples to 192 kHz internally, hence the final resample. Audio
     that the container says is shorter than the video is padded with silence so every
     output lasts as long as the lesson; padding is based on the container's stream
     lengths, not on what decodes, so a truncated upload still shows up as short.
     """
-    chain = stream.filter("aresample", **{"async": 1}).filter("loudnorm", I=-16, TP=-1.5, LRA=11)
+    if audio.is_mono and info.audio_channels != 1:
+        stream = _two_channels(stream, info).filter("pan", args="mono|c0=0.5*c0+0.5*c1")
+    chain = stream.filter("aresample", **{"async": 1}).filter(
+        "loudnorm", I=-16, TP=-1.5, LRA=11, dual_mono="true" if audio.is_mono else "false"
+    )
     chain = chain.filter("aresample", AUDIO_RATE)
     if (
         info.has_video
@@ -58,8 +66,48 @@ def _audio_chain(stream: Any, info: Probe) -> Any:
     return chain
 
 
-def _audio_options(bitrate: str) -> dict[str, Any]:
-    return {"c:a": "aac", "b:a": bitrate, "ac": 2, "ar": AUDIO_RATE}
+def _two_channels(stream: Any, info: Probe) -> Any:
+    """Surround sound is downmixed to stereo first, the way ``-ac 2`` would play it."""
+    if info.audio_channels > 2:
+        return stream.filter("aformat", channel_layouts="stereo")
+    return stream
+
+
+def _audio_options(audio: AudioPlan) -> dict[str, Any]:
+    return {"c:a": "aac", "b:a": audio.bitrate, "ac": audio.channels, "ar": AUDIO_RATE}
+
+
+def build_mid_side_command(
+    src: str | os.PathLike[str],
+    info: Probe,
+    levels_file: str | os.PathLike[str],
+    *,
+    seconds: float = STEREO_PROBE_SECONDS,
+    ffmpeg_path: str | None = None,
+) -> list[str]:
+    """Decode the first ``seconds`` of sound only and write the RMS of mid and side.
+
+    ``pan`` turns left/right into mid (L+R)/2 and side (L-R)/2; ``astats`` keeps running
+    totals (``reset=0``) and tags every one-second frame with them, which ``ametadata``
+    prints to ``levels_file``: its last ``lavfi.astats.1/2.RMS_level`` lines are the
+    levels over the whole stretch. Read by :func:`measure_mid_side`. (``pan`` gets its
+    gains as the ``args`` option: ffmpeg-python's escaping of ``=`` survives only there.)
+    """
+    source = ffmpeg.input(_file_url(src), t=f"{seconds:g}")
+    levels = (
+        _two_channels(source[str(info.audio_stream)], info)
+        .filter("pan", args="stereo|c0=0.5*c0+0.5*c1|c1=0.5*c0-0.5*c1")
+        .filter("asetnsamples", n=AUDIO_RATE, p=0)
+        .filter(
+            "astats",
+            metadata=1,
+            reset=0,
+            measure_perchannel="RMS_level",
+            measure_overall="none",
+        )
+        .filter("ametadata", mode="print", file=str(levels_file))
+    )
+    return _compile([ffmpeg.output(levels, "-", f="null")], ffmpeg_path)
 
 
 def _x264_options() -> dict[str, Any]:
@@ -89,7 +137,7 @@ def build_preview_command(
     rung: Rung | None,
     *,
     ffmpeg_path: str | None = None,
-    audio_bitrate: str = AUDIO_BITRATE,
+    audio: AudioPlan = STEREO_AUDIO,
 ) -> list[str]:
     """One decode giving the files that make a lesson usable early.
 
@@ -98,7 +146,8 @@ def build_preview_command(
     of ~50 frames from the middle, which avoids black fade-ins) and ``thumbs.jpg``
     (seek sprite, see :func:`plan_thumbnails`). Sources without video get only the m4a;
     sources without sound get no m4a. ``rung`` is the default rung from
-    :func:`plan_ladder` (None for audio-only sources).
+    :func:`plan_ladder` (None for audio-only sources); ``audio`` is :func:`plan_audio`'s
+    choice of channels and bitrate for both sound outputs.
     """
     out = Path(out_dir)
     source = ffmpeg.input(_file_url(src))
@@ -107,12 +156,12 @@ def build_preview_command(
 
     audio_parts: list[Any] = []
     if info.has_audio:
-        audio = _audio_chain(source[str(info.audio_stream)], info)
+        sound = _audio_chain(source[str(info.audio_stream)], info, audio)
         if has_video:
-            split_audio = audio.filter_multi_output("asplit", 2)
+            split_audio = sound.filter_multi_output("asplit", 2)
             audio_parts = [split_audio[0], split_audio[1]]
         else:
-            audio_parts = [audio]
+            audio_parts = [sound]
 
     if has_video:
         assert rung is not None
@@ -129,7 +178,7 @@ def build_preview_command(
             "f": "mp4",
         }
         if info.has_audio:
-            mp4_options.update(_audio_options(audio_bitrate))
+            mp4_options.update(_audio_options(audio))
         outputs.append(ffmpeg.output(*mp4_streams, str(out / rung.preview_file), **mp4_options))
 
         # Frame indices are exact because the fps filter made the stream constant-rate.
@@ -155,7 +204,7 @@ def build_preview_command(
             ffmpeg.output(
                 audio_parts[-1],
                 str(out / AUDIO_DOWNLOAD),
-                **_audio_options(audio_bitrate),
+                **_audio_options(audio),
                 movflags="+faststart",
                 map_metadata=-1,
                 f="ipod",
@@ -175,7 +224,7 @@ def build_ladder_command(
     rungs: Sequence[Rung],
     *,
     ffmpeg_path: str | None = None,
-    audio_bitrate: str = AUDIO_BITRATE,
+    audio: AudioPlan = STEREO_AUDIO,
     segment_seconds: int = SEGMENT_SECONDS,
 ) -> list[str]:
     """One decode feeding every HLS rendition plus the shared audio rendition.
@@ -184,7 +233,8 @@ def build_ladder_command(
     scale from a small picture. Each rung is ``v<short>.m3u8``, its init segment
     ``v<short>_init.mp4`` and one fMP4 file per segment, ``v<short>_000.m4s`` on (see
     ``SEGMENT_FILES`` for why not one file per rendition); audio is ``audio.m3u8``,
-    ``audio_init.mp4`` and ``audio_000.m4s`` on. A source without sound gets generated silence so
+    ``audio_init.mp4`` and ``audio_000.m4s`` on, with the channels and bitrate ``audio``
+    chose (the same as the preview's). A source without sound gets generated mono silence so
     every variant keeps its audio group (players and ffmpeg both trip over a
     variant whose group has no audio). No master playlist: see
     :func:`write_master_playlist`.
@@ -192,7 +242,7 @@ def build_ladder_command(
     out = Path(out_dir)
     source = ffmpeg.input(_file_url(src))
     options: dict[str, Any] = {
-        **_audio_options(audio_bitrate),
+        **_audio_options(audio),
         "map_metadata": -1,
         "max_muxing_queue_size": 4096,
         "f": "hls",
@@ -228,11 +278,12 @@ def build_ladder_command(
         options["hls_fmp4_init_filename"] = INIT_FILES.replace("%v", Path(AUDIO_PLAYLIST).stem)
 
     if info.has_audio:
-        streams.append(_audio_chain(source[str(info.audio_stream)], info))
+        streams.append(_audio_chain(source[str(info.audio_stream)], info, audio))
     else:
         length = info.video_duration or info.duration
+        layout = "mono" if audio.is_mono else "stereo"
         silence = ffmpeg.input(
-            f"anullsrc=channel_layout=stereo:sample_rate={AUDIO_RATE}",
+            f"anullsrc=channel_layout={layout}:sample_rate={AUDIO_RATE}",
             f="lavfi",
             t=f"{length:.3f}",
         )

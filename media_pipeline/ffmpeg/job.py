@@ -28,10 +28,19 @@ from .constants import (
     THUMBS_VTT,
 )
 from .errors import FailureCode, TranscodeFailed
-from .ladder import Rung, ThumbnailGrid, plan_ladder, plan_thumbnails
+from .ladder import (
+    STEREO_AUDIO,
+    AudioPlan,
+    Rung,
+    ThumbnailGrid,
+    plan_audio,
+    plan_ladder,
+    plan_thumbnails,
+)
 from .playlists import Variant, measure_playlist, write_master_playlist, write_thumbnails_vtt
 from .probing import Probe, probe, validate
 from .runner import _SpanReporter, run_ffmpeg
+from .stereo import measure_mid_side
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,7 @@ class TranscodeResult:
     rungs: tuple[Rung, ...]
     variants: tuple[Variant, ...]
     manifest: dict[str, Any] = field(default_factory=dict)
+    audio: AudioPlan = STEREO_AUDIO
 
     @property
     def bandwidths(self) -> dict[str, tuple[int, int]]:
@@ -68,6 +78,11 @@ def transcode(
     leaves ``out_dir`` as it was and no temporary folder behind, and a re-run replaces
     an earlier result whole.
 
+    Before encoding, the sound's first two minutes are measured (:func:`measure_mid_side`)
+    and :func:`plan_audio` decides mono at the speech bitrate or stereo; both passes and
+    the master playlist follow that one decision, which ``audio`` in the result and the
+    manifest record.
+
     ``on_preview_ready`` receives absolute paths of the preview files (keys ``mp4``,
     ``m4a``, ``poster``, ``thumbs``, ``thumbs_vtt``, present when made) as soon as they
     are complete and checked. They live in the temporary folder and are only valid
@@ -83,6 +98,7 @@ def transcode(
     info = probe(src)
     validate(info, max_duration_s=max_duration_s, max_size_bytes=max_size_bytes)
     rungs = plan_ladder(info)
+    audio = plan_audio(info, measure_mid_side(src, info, ffmpeg_path=ffmpeg_path))
     default = rungs[0] if rungs else None
     progress = _SpanReporter(on_progress)
 
@@ -102,7 +118,7 @@ def transcode(
             preview["m4a"] = AUDIO_DOWNLOAD
 
         run_ffmpeg(
-            build_preview_command(src, work, info, default, ffmpeg_path=ffmpeg_path),
+            build_preview_command(src, work, info, default, ffmpeg_path=ffmpeg_path, audio=audio),
             duration_s=info.duration,
             on_progress=progress.span(0.0, PREVIEW_SHARE),
             stall_timeout=stall_timeout,
@@ -118,7 +134,7 @@ def transcode(
             on_preview_ready({role: work / name for role, name in preview.items()})
 
         run_ffmpeg(
-            build_ladder_command(src, work, info, rungs, ffmpeg_path=ffmpeg_path),
+            build_ladder_command(src, work, info, rungs, ffmpeg_path=ffmpeg_path, audio=audio),
             duration_s=info.duration,
             on_progress=progress.span(PREVIEW_SHARE, LADDER_END),
             stall_timeout=stall_timeout,
@@ -126,9 +142,9 @@ def transcode(
         playlists = [AUDIO_PLAYLIST, *(r.playlist for r in rungs)]
         _require_files(work, [*playlists, AUDIO_INIT_FILE, *(r.init_file for r in rungs)])
         durations = check_playlist_durations(work, info.duration, playlists=playlists)
-        variants = write_master_playlist(work, rungs)
+        variants = write_master_playlist(work, rungs, audio_channels=audio.channels)
 
-        manifest = _manifest(info, rungs, variants, preview, grid, work)
+        manifest = _manifest(info, rungs, audio, variants, preview, grid, work)
         manifest["durations"] = {name: round(value, 3) for name, value in durations.items()}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         files = tuple(sorted(p.name for p in work.iterdir()))
@@ -144,6 +160,7 @@ def transcode(
         rungs=tuple(rungs),
         variants=tuple(variants),
         manifest=manifest,
+        audio=audio,
     )
 
 
@@ -161,6 +178,7 @@ def _require_files(folder: Path, names: Iterable[str]) -> None:
 def _manifest(
     info: Probe,
     rungs: Sequence[Rung],
+    audio_plan: AudioPlan,
     variants: Sequence[Variant],
     preview: Mapping[str, str],
     grid: ThumbnailGrid | None,
@@ -180,6 +198,7 @@ def _manifest(
             "fps": round(info.fps, 3),
             "has_video": info.has_video,
             "has_audio": info.has_audio,
+            "audio_channels": info.audio_channels,
             "video_codec": info.video_codec,
             "audio_codec": info.audio_codec,
             "size_bytes": info.size_bytes,
@@ -205,6 +224,10 @@ def _manifest(
             "bandwidth": audio.peak_bps,
             "average_bandwidth": audio.average_bps,
             "generated_silence": not info.has_audio,
+            "channels": audio_plan.channels,
+            "bitrate": audio_plan.bitrate,
+            "mid_db": audio_plan.mid_db,
+            "side_db": audio_plan.side_db,
         },
         "rungs": [
             {

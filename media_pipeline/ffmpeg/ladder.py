@@ -1,16 +1,21 @@
-"""Choosing the renditions and the seek-preview sprite for a source, before any encoding."""
+"""Choosing the renditions, the audio channels and the seek-preview sprite, before encoding."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .constants import (
+    AUDIO_BITRATE,
+    AUDIO_MONO_BITRATE,
     DEFAULT_SHORT_SIDE,
     LADDER,
     MAX_FPS,
     MIN_FPS,
+    SILENCE_DB,
+    STEREO_SIDE_THRESHOLD_DB,
     THUMB_COLUMNS,
     THUMB_MAX_COUNT,
     THUMB_SHORT_SIDE,
@@ -86,6 +91,60 @@ def plan_ladder(info: Probe) -> list[Rung]:
         (r for r in rungs if r.short_side <= DEFAULT_SHORT_SIDE), key=lambda r: r.short_side
     )
     return [default] + sorted((r for r in rungs if r is not default), key=lambda r: r.short_side)
+
+
+@dataclass(frozen=True)
+class AudioPlan:
+    """How every audio output of a lesson is encoded: the preview MP4, ``audio.m4a`` and HLS.
+
+    ``mid_db``/``side_db`` are the measured levels (see :class:`MidSide`) behind the
+    choice, floored at silence; None when nothing was measured (one channel, no sound,
+    or a failed measure).
+    """
+
+    channels: int
+    bitrate: str
+    mid_db: float | None = None
+    side_db: float | None = None
+
+    @property
+    def is_mono(self) -> bool:
+        return self.channels == 1
+
+
+STEREO_AUDIO = AudioPlan(channels=2, bitrate=AUDIO_BITRATE)
+MONO_AUDIO = AudioPlan(channels=1, bitrate=AUDIO_MONO_BITRATE)
+
+
+class MidSide(NamedTuple):
+    """RMS levels in dBFS of a source's mid (L+R)/2 and side (L-R)/2 signals."""
+
+    mid_db: float
+    side_db: float
+
+
+def plan_audio(info: Probe, levels: MidSide | None = None) -> AudioPlan:
+    """Mono at the speech rate unless the source's sound is really stereo.
+
+    One channel is mono; no sound is mono too (the generated silence has nothing to
+    place). Two or more channels are stereo only when the side signal is within
+    ``STEREO_SIDE_THRESHOLD_DB`` of the mid signal; a silent side is mono whatever the
+    mid. Unmeasured multichannel sound stays stereo: folding what was never checked
+    could cancel a voice recorded in opposite phase.
+    """
+    if not info.has_audio or info.audio_channels == 1:
+        return MONO_AUDIO
+    if levels is None:
+        return STEREO_AUDIO
+    mid, side = max(levels.mid_db, SILENCE_DB), max(levels.side_db, SILENCE_DB)
+    mono = side <= SILENCE_DB or side - mid <= STEREO_SIDE_THRESHOLD_DB
+    chosen = MONO_AUDIO if mono else STEREO_AUDIO
+    return AudioPlan(
+        channels=chosen.channels,
+        bitrate=chosen.bitrate,
+        mid_db=round(mid, 1),
+        side_db=round(side, 1),
+    )
 
 
 def _even_floor(value: int) -> int:

@@ -115,6 +115,7 @@ def write_master_playlist(
     rungs: Sequence[Rung],
     *,
     audio_playlist: str = AUDIO_PLAYLIST,
+    audio_channels: int = 2,
 ) -> list[Variant]:
     """Write ``master.m3u8`` from measured segments, listing variants in ``rungs`` order.
 
@@ -122,7 +123,8 @@ def write_master_playlist(
     rendition (the combination a player actually downloads); AVERAGE-BANDWIDTH
     likewise. Apple requires both, plus FRAME-RATE, and BANDWIDTH within 10% of the
     measured peak; ffmpeg's own master writes nominal rates instead. With no video
-    rungs, the audio rendition is the one variant.
+    rungs, the audio rendition is the one variant. ``audio_channels`` is what the audio
+    rendition holds (1 for a mono lesson), declared as the audio group's CHANNELS.
     """
     out = Path(out_dir)
     audio = measure_playlist(out / audio_playlist)
@@ -145,7 +147,7 @@ def write_master_playlist(
     else:
         lines.append(
             f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="Audio",DEFAULT=YES,'
-            f'AUTOSELECT=YES,CHANNELS="2",URI="{audio_playlist}"'
+            f'AUTOSELECT=YES,CHANNELS="{audio_channels}",URI="{audio_playlist}"'
         )
         for rung in rungs:
             video = measure_playlist(out / rung.playlist)

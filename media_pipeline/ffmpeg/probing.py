@@ -45,6 +45,7 @@ class Probe:
     video_duration: float | None = None
     audio_duration: float | None = None
     format_name: str = ""
+    audio_channels: int = 0
 
     @property
     def short_side(self) -> int:
@@ -146,6 +147,7 @@ def _probe_from_json(data: Mapping[str, Any], size: int) -> Probe:
         video_duration=video_duration,
         audio_duration=audio_duration,
         format_name=str((data.get("format") or {}).get("format_name") or ""),
+        audio_channels=int(_float(audio.get("channels")) or 0) if audio else 0,
     )
 
 

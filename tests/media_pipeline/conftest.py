@@ -126,6 +126,39 @@ def vfr_src(make_media: Maker) -> Path:
     )
 
 
+def _stereo(left: str, right: str, seconds: float) -> list[str]:
+    """Two channels from two lavfi expressions in t, as a recorder would store them."""
+    return ["-f", "lavfi", "-i", f"aevalsrc={left}|{right}:s=44100:d={seconds}"]
+
+
+@pytest.fixture(scope="session")
+def dual_mono_src(make_media: Maker) -> Path:
+    """A voice copied to both channels: what cameras and screen recorders call stereo."""
+    tone = "0.5*sin(2*PI*440*t)"
+    return make_media(
+        "dual_mono_320x240.mp4",
+        [*_video("320x240", 4, rate="25"), *_stereo(tone, tone, 4), *_X264, *_AAC, "-shortest"],
+    )
+
+
+@pytest.fixture(scope="session")
+def two_tone_src(make_media: Maker) -> Path:
+    """Left and right carry different sounds: real stereo."""
+    left, right = "0.5*sin(2*PI*440*t)", "0.5*sin(2*PI*660*t)"
+    return make_media(
+        "two_tone_320x240.mp4",
+        [*_video("320x240", 4, rate="25"), *_stereo(left, right, 4), *_X264, *_AAC, "-shortest"],
+    )
+
+
+@pytest.fixture(scope="session")
+def late_stereo_src(make_media: Maker) -> Path:
+    """The same in both channels for 2 s, then different: tells how far the measure reads."""
+    left = "0.5*sin(2*PI*440*t)"
+    right = "if(lt(t\\,2)\\,0.5*sin(2*PI*440*t)\\,0.5*sin(2*PI*660*t))"
+    return make_media("late_stereo.m4a", [*_stereo(left, right, 4), *_AAC])
+
+
 @pytest.fixture(scope="session")
 def empty_src(media_dir: Path) -> Path:
     target = media_dir / "empty.mp4"

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -623,6 +623,179 @@ def test_failing_preview_callback_aborts_cleanly(small_src, tmp_path):
     with pytest.raises(RuntimeError, match="storage unavailable"):
         mp.transcode(small_src, tmp_path / "lesson", on_preview_ready=refuse)
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- speech-sized audio
+
+
+def _audio_stream(path: Path) -> dict:
+    return _ffprobe_json(path, "-show_streams", "-select_streams", "a")["streams"][0]
+
+
+def _audio_group(master: Path) -> dict[str, str]:
+    line = next(x for x in master.read_text().splitlines() if x.startswith("#EXT-X-MEDIA:"))
+    attrs = dict(re.findall(r'([A-Z-]+)=("[^"]*"|[^,]*)', line.split(":", 1)[1]))
+    return {k: v.strip('"') for k, v in attrs.items()}
+
+
+def _rms_per_channel(path: Path) -> list[float]:
+    ffmpeg_bin, _ = mp.find_binaries()
+    done = subprocess.run(
+        [ffmpeg_bin, "-nostdin", "-nostats", "-i", str(path), "-map", "0:a", "-af"]
+        + ["astats=measure_perchannel=RMS_level:measure_overall=none", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return [float(v) for v in re.findall(r"RMS level dB: (\S+)", done.stderr)]
+
+
+def _stereo_info(**changes) -> mp.Probe:
+    return replace(_probe_for(640, 360), audio_channels=2, **changes)
+
+
+def test_one_channel_or_no_sound_is_mono_without_measuring():
+    assert mp.plan_audio(replace(_probe_for(640, 360), audio_channels=1)) == mp.MONO_AUDIO
+    assert mp.plan_audio(_stereo_info(has_audio=False, audio_stream=None)) == mp.MONO_AUDIO
+    assert (mp.MONO_AUDIO.channels, mp.MONO_AUDIO.bitrate) == (1, "32k")
+
+
+def test_unmeasured_two_channels_stay_stereo_at_the_old_rate():
+    assert mp.plan_audio(_stereo_info()) == mp.STEREO_AUDIO
+    assert (mp.STEREO_AUDIO.channels, mp.STEREO_AUDIO.bitrate) == (2, "48k")
+
+
+@pytest.mark.parametrize(
+    ("mid_db", "side_db", "channels"),
+    [
+        (-24.0, -44.0, 1),  # side 20 dB below mid: at the line, mono
+        (-24.0, -43.9, 2),  # just above it: stereo
+        (-24.0, -115.0, 1),  # identical channels through AAC
+        (-24.0, -24.0, 2),  # one channel silent: side as loud as mid
+        (-110.0, -21.0, 2),  # opposite phase: mono would cancel the voice
+        (float("-inf"), float("-inf"), 1),  # silence: nothing to keep
+        (-30.0, float("-inf"), 1),
+    ],
+)
+def test_two_channels_fold_to_mono_only_when_the_side_is_20_db_below_mid(mid_db, side_db, channels):
+    plan = mp.plan_audio(_stereo_info(), mp.MidSide(mid_db, side_db))
+    assert plan.channels == channels
+    assert plan.bitrate == ("32k" if channels == 1 else "48k")
+
+
+def test_plan_keeps_json_safe_rounded_levels():
+    plan = mp.plan_audio(_stereo_info(), mp.MidSide(-24.1234, float("-inf")))
+    assert (plan.mid_db, plan.side_db) == (-24.1, -120.0)
+    assert "Infinity" not in json.dumps(plan.__dict__)
+
+
+def test_parse_mid_side_reads_the_last_running_levels():
+    text = (
+        "frame:0    pts:0       pts_time:0\n"
+        "lavfi.astats.1.RMS_level=-30.5\nlavfi.astats.2.RMS_level=-90.0\n"
+        "frame:1    pts:48000   pts_time:1\n"
+        "lavfi.astats.1.RMS_level=-24.25\nlavfi.astats.2.RMS_level=-inf\n"
+    )
+    assert mp.parse_mid_side(text) == (-24.25, float("-inf"))
+    assert mp.parse_mid_side("lavfi.astats.1.RMS_level=-24.0\n") is None
+    assert mp.parse_mid_side("lavfi.astats.1.RMS_level=nan\nlavfi.astats.2.RMS_level=-9\n") is None
+    assert mp.parse_mid_side("") is None
+
+
+def test_measure_reads_only_its_stretch(late_stereo_src):
+    info = mp.probe(late_stereo_src)
+    assert info.audio_channels == 2
+    early = mp.measure_mid_side(late_stereo_src, info, seconds=1.5)
+    whole = mp.measure_mid_side(late_stereo_src, info)
+    assert early is not None and whole is not None
+    assert early.side_db < early.mid_db - 60
+    assert mp.plan_audio(info, early).channels == 1
+    assert mp.plan_audio(info, whole).channels == 2
+
+
+def test_one_silent_or_opposite_channel_measures_as_stereo(make_media):
+    tone = "0.5*sin(2*PI*440*t)"
+    one_side = make_media(
+        "one_side.m4a", ["-f", "lavfi", "-i", f"aevalsrc={tone}|0:s=44100:d=2", "-c:a", "aac"]
+    )
+    opposite = make_media(
+        "opposite.m4a", ["-f", "lavfi", "-i", f"aevalsrc={tone}|-{tone}:s=44100:d=2", "-c:a", "aac"]
+    )
+    for src in (one_side, opposite):
+        info = mp.probe(src)
+        levels = mp.measure_mid_side(src, info)
+        assert levels is not None
+        assert mp.plan_audio(info, levels) == replace(
+            mp.STEREO_AUDIO, mid_db=round(levels.mid_db, 1), side_db=round(levels.side_db, 1)
+        )
+
+
+def test_measure_that_cannot_run_keeps_stereo(two_tone_src):
+    info = replace(mp.probe(two_tone_src), audio_stream=9)
+    assert mp.measure_mid_side(two_tone_src, info) is None
+    assert mp.plan_audio(info, None) == mp.STEREO_AUDIO
+    assert mp.measure_mid_side(two_tone_src, replace(info, audio_channels=1)) is None
+
+
+@pytest.mark.parametrize("source", ["landscape_src", "dual_mono_src"])
+def test_speech_source_is_one_channel_speech_rate_audio_everywhere(
+    transcoded, request, source, tmp_path
+):
+    """A mono recording, and a stereo one with identical channels, become mono at 32k."""
+    src = request.getfixturevalue(source)
+    run = transcoded(src)
+    out = run.result.out_dir
+    assert mp.probe(src).audio_channels == (1 if source == "landscape_src" else 2)
+    assert run.result.audio.channels == 1
+    manifest = run.result.manifest["audio"]
+    assert (manifest["channels"], manifest["bitrate"]) == (1, "32k")
+    for name in (_joined(out, "audio", tmp_path), "audio.m4a", run.result.manifest["mp4"]):
+        stream = _audio_stream(out / name)
+        assert (stream["codec_name"], stream["profile"], stream["channels"]) == ("aac", "LC", 1)
+        assert int(stream["sample_rate"]) == 48000
+        assert 28_000 <= int(stream["bit_rate"]) <= 36_000, (name, stream["bit_rate"])
+    assert _audio_group(out / "master.m3u8")["CHANNELS"] == "1"
+    assert all(a["CODECS"].endswith(",mp4a.40.2") for a, _ in _master_variants(out / "master.m3u8"))
+
+
+def test_really_stereo_source_keeps_two_channels_at_48k(transcoded, two_tone_src, tmp_path):
+    run = transcoded(two_tone_src)
+    out = run.result.out_dir
+    assert run.result.audio.channels == 2
+    assert run.result.manifest["audio"]["channels"] == 2
+    assert run.result.manifest["audio"]["side_db"] > run.result.manifest["audio"]["mid_db"] - 20
+    for name in (_joined(out, "audio", tmp_path), "audio.m4a", run.result.manifest["mp4"]):
+        stream = _audio_stream(out / name)
+        assert (stream["profile"], stream["channels"]) == ("LC", 2)
+        assert 42_000 <= int(stream["bit_rate"]) <= 54_000, (name, stream["bit_rate"])
+    assert _audio_group(out / "master.m3u8")["CHANNELS"] == "2"
+
+
+def test_mono_lesson_is_as_loud_in_each_ear_as_the_stereo_one(dual_mono_src, tmp_path):
+    """loudnorm measures the mono fold as dual mono, so it is not 3 dB louder per ear."""
+    info = mp.probe(dual_mono_src)
+    rung = mp.plan_ladder(info)[0]
+    mono = mp.plan_audio(info, mp.measure_mid_side(dual_mono_src, info))
+    assert mono.channels == 1
+    levels = {}
+    for plan in (mono, mp.STEREO_AUDIO):
+        out = tmp_path / str(plan.channels)
+        out.mkdir()
+        mp.run_ffmpeg(
+            mp.build_preview_command(dual_mono_src, out, info, rung, audio=plan),
+            duration_s=info.duration,
+        )
+        levels[plan.channels] = _rms_per_channel(out / "audio.m4a")
+    assert len(levels[1]) == 1 and len(levels[2]) == 2
+    assert all(abs(level - levels[1][0]) <= 1.0 for level in levels[2]), levels
+
+
+def test_source_without_sound_gets_mono_silence(transcoded, no_audio_src, tmp_path):
+    run = transcoded(no_audio_src)
+    joined = _joined(run.result.out_dir, "audio", tmp_path)
+    assert _audio_stream(joined)["channels"] == 1
+    assert _audio_group(run.result.out_dir / "master.m3u8")["CHANNELS"] == "1"
 
 
 # ---------------------------------------------------------------- real-world corpus
