@@ -262,6 +262,9 @@
       if (result.data.position > 1) resumeAt(result.data.position);
       onAttention(result.data.attention);
       flushPending();
+      /* A tap quicker than the session (a light page plays before it is set up) made a play
+       * that could not be reported then: it is reported now. */
+      if (playing) send("play");
     }).catch(function () { setTimeout(begin, 15000); });
   }
   begin();
