@@ -200,8 +200,8 @@ def transcode(name: str, folder: Path) -> Lecture:
     )
     print(
         f"{name}: {manifest['duration']:.0f} s, made in {made - began:.0f} s, transcoded in "
-        f"{time.perf_counter() - made:.0f} s; audio "
-        f"{manifest['audio']['average_bandwidth'] // 1000} kbit/s, video+audio {rungs}",
+        f"{time.perf_counter() - made:.0f} s; audio {manifest['audio']['channels']} channel(s) "
+        f"at {manifest['audio']['bitrate']}bit/s, video+audio {rungs}",
         flush=True,
     )
     return Lecture(name, asset, storage.local_path(prefix), manifest)
@@ -250,6 +250,7 @@ class Segment:
     start: float
     end: float
     size: int
+    name: str = ""  # its own file, when the rendition is one file per segment
 
 
 @dataclass
@@ -287,15 +288,21 @@ def read_rendition(folder: Path, playlist: str) -> Rendition:
             rendition.file = rendition.file or line
             if size is None:
                 size = (folder / line).stat().st_size
-            rendition.segments.append(Segment(clock, clock + duration, size))
+            own = line if line != rendition.file else ""
+            rendition.segments.append(Segment(clock, clock + duration, size, own))
             clock += duration
             duration, size = None, None
     return rendition
 
 
-def played_media(lecture: Lecture, fetched: set[str], state: dict) -> tuple[int, str]:
+def played_media(lecture: Lecture, fetched: list[str], state: dict) -> tuple[int, str]:
     """Bytes of the media that played, and what played it, from the video's source and the
-    files fetched."""
+    files fetched (in the order they were asked for).
+
+    With one file per segment, each stretch of the lecture played from the segment fetched for
+    it last (a player that switches rungs fetches a stretch again only to replace it), plus the
+    init file of each rendition that played a stretch. With byte-range renditions, every
+    segment before the position in each rendition any byte of which came."""
     until = state["currentTime"]
     source = state["currentSrc"]
     manifest = lecture.manifest
@@ -304,13 +311,24 @@ def played_media(lecture: Lecture, fetched: set[str], state: dict) -> tuple[int,
         size = (lecture.folder / name).stat().st_size
         return round(size * until / manifest["duration"]), name
     playlists = [manifest["audio"]["playlist"]] + [r["playlist"] for r in manifest["rungs"]]
-    total, used = 0, []
-    for playlist in playlists:
-        rendition = read_rendition(lecture.folder, playlist)
+    playlists = [name for name in playlists if name]  # the sound may be muxed into the rungs
+    renditions = [read_rendition(lecture.folder, playlist) for playlist in playlists]
+    if all(segment.name for r in renditions for segment in r.segments):
+        owner = {seg.name: (r, seg) for r in renditions for seg in r.segments}
+        stretches: dict[float, tuple[Rendition, Segment]] = {}
+        for name in fetched:
+            if name in owner and owner[name][1].start < until:
+                stretches[round(owner[name][1].start, 3)] = owner[name]
+        used = {r.playlist: r for r, _ in stretches.values()}
+        total = sum(seg.size for _, seg in stretches.values())
+        total += sum(r.init_size for r in used.values())
+        return total, "+".join(sorted(p.removesuffix(".m3u8") for p in used))
+    total, used_names = 0, []
+    for rendition in renditions:
         if rendition.file in fetched:
             total += rendition.played_bytes(until)
-            used.append(playlist.removesuffix(".m3u8"))
-    return total, "+".join(used)
+            used_names.append(rendition.playlist.removesuffix(".m3u8"))
+    return total, "+".join(used_names)
 
 
 # --------------------------------------------------------------------------- one run
@@ -471,7 +489,7 @@ def one_run(browser, base: str, lesson_url: str, session: str, lecture: Lecture,
     media = [r for r in after if r.is_media]
     playlists = sum(r.bytes_by(measured_at) for r in media if r.name.endswith(".m3u8"))
     media_bytes = sum(r.bytes_by(measured_at) for r in media if not r.name.endswith(".m3u8"))
-    fetched = {r.name for r in media if r.bytes_by(measured_at)}
+    fetched = [r.name for r in sorted(media, key=lambda r: r.started) if r.bytes_by(measured_at)]
     played, played_from = played_media(lecture, fetched, state)
     ratio = media_bytes / played if played else float("inf")
     ratio_all = (media_bytes + playlists) / played if played else float("inf")

@@ -46,7 +46,6 @@ from .constants import (  # noqa: F401 - public as before
     AUDIO_BITRATE,
     AUDIO_CODECS,
     AUDIO_DOWNLOAD,
-    AUDIO_GROUP,
     AUDIO_INIT_FILE,
     AUDIO_MONO_BITRATE,
     AUDIO_PLAYLIST,

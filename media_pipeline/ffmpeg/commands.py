@@ -12,7 +12,6 @@ import ffmpeg
 from .binaries import find_binaries
 from .constants import (
     AUDIO_DOWNLOAD,
-    AUDIO_GROUP,
     AUDIO_PLAYLIST,
     AUDIO_RATE,
     INIT_FILES,
@@ -227,17 +226,19 @@ def build_ladder_command(
     audio: AudioPlan = STEREO_AUDIO,
     segment_seconds: int = SEGMENT_SECONDS,
 ) -> list[str]:
-    """One decode feeding every HLS rendition plus the shared audio rendition.
+    """One decode feeding every HLS rendition, each carrying its own copy of the sound.
 
     The source is scaled once to the top rung before ``split`` so the other rungs
     scale from a small picture. Each rung is ``v<short>.m3u8``, its init segment
     ``v<short>_init.mp4`` and one fMP4 file per segment, ``v<short>_000.m4s`` on (see
-    ``SEGMENT_FILES`` for why not one file per rendition); audio is ``audio.m3u8``,
-    ``audio_init.mp4`` and ``audio_000.m4s`` on, with the channels and bitrate ``audio``
-    chose (the same as the preview's). A source without sound gets generated mono silence so
-    every variant keeps its audio group (players and ffmpeg both trip over a
-    variant whose group has no audio). No master playlist: see
-    :func:`write_master_playlist`.
+    ``SEGMENT_FILES`` for why not one file per rendition). The sound, with the channels and
+    bitrate ``audio`` chose (the same as the preview's), is muxed into every rung rather than
+    kept as a rendition of its own: a player then needs one playlist, one init file and one
+    segment for its first frame, not two of each one after the other, which on a 400 ms link
+    is a second saved; the sound costs each rung a few kilobytes more in storage. Only a
+    source without video gets an audio rendition, ``audio.m3u8``, ``audio_init.mp4`` and
+    ``audio_000.m4s`` on. A source without sound gets generated mono silence so every
+    rung plays alike. No master playlist: see :func:`write_master_playlist`.
     """
     out = Path(out_dir)
     source = ffmpeg.input(_file_url(src))
@@ -269,16 +270,14 @@ def build_ladder_command(
             options[f"crf:v:{index}"] = rung.crf
             options[f"maxrate:v:{index}"] = f"{rung.maxrate_kbps}k"
             options[f"bufsize:v:{index}"] = f"{rung.bufsize_kbps}k"
-            stream_map.append(f"v:{index},agroup:{AUDIO_GROUP},name:{rung.stem}")
-        audio_name = Path(AUDIO_PLAYLIST).stem
-        stream_map.append(f"a:0,agroup:{AUDIO_GROUP},name:{audio_name}")
+            stream_map.append(f"v:{index},a:{index},name:{rung.stem}")
+        copies = len(rungs)
     else:
+        copies = 1
         stream_map.append(f"a:0,name:{Path(AUDIO_PLAYLIST).stem}")
-        # With one variant stream ffmpeg writes the init name as given, ``%v`` and all.
-        options["hls_fmp4_init_filename"] = INIT_FILES.replace("%v", Path(AUDIO_PLAYLIST).stem)
 
     if info.has_audio:
-        streams.append(_audio_chain(source[str(info.audio_stream)], info, audio))
+        sound = _audio_chain(source[str(info.audio_stream)], info, audio)
     else:
         length = info.video_duration or info.duration
         layout = "mono" if audio.is_mono else "stereo"
@@ -287,8 +286,17 @@ def build_ladder_command(
             f="lavfi",
             t=f"{length:.3f}",
         )
-        streams.append(silence.audio)
+        sound = silence.audio
+    if copies > 1:
+        split = sound.filter_multi_output("asplit", copies)
+        streams += [split[index] for index in range(copies)]
+    else:
+        streams.append(sound)
 
     options["var_stream_map"] = " ".join(stream_map)
+    if len(stream_map) == 1:
+        # With one variant stream ffmpeg writes the init name as given, ``%v`` and all.
+        name = stream_map[0].rsplit("name:", 1)[1]
+        options["hls_fmp4_init_filename"] = INIT_FILES.replace("%v", name)
     output = ffmpeg.output(*streams, str(out / "%v.m3u8"), **options)
     return _compile([output], ffmpeg_path)

@@ -46,7 +46,6 @@ STEREO_PROBE_TIMEOUT_S = 60.0
 # Levels at or below this are silence (astats reports exact zeros as -inf).
 SILENCE_DB = -120.0
 AUDIO_CODECS = "mp4a.40.2"
-AUDIO_GROUP = "aud"
 X264_PRESET = "veryfast"
 # (short side, CRF, maxrate kb/s, bufsize kb/s): capped CRF keeps slides tiny and
 # caps busy footage at what a weak 3G link can carry.

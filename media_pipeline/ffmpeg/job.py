@@ -139,10 +139,14 @@ def transcode(
             on_progress=progress.span(PREVIEW_SHARE, LADDER_END),
             stall_timeout=stall_timeout,
         )
-        playlists = [AUDIO_PLAYLIST, *(r.playlist for r in rungs)]
-        _require_files(work, [*playlists, AUDIO_INIT_FILE, *(r.init_file for r in rungs)])
+        if rungs:
+            playlists = [r.playlist for r in rungs]
+            inits = [r.init_file for r in rungs]
+        else:
+            playlists, inits = [AUDIO_PLAYLIST], [AUDIO_INIT_FILE]
+        _require_files(work, [*playlists, *inits])
         durations = check_playlist_durations(work, info.duration, playlists=playlists)
-        variants = write_master_playlist(work, rungs, audio_channels=audio.channels)
+        variants = write_master_playlist(work, rungs)
 
         manifest = _manifest(info, rungs, audio, variants, preview, grid, work)
         manifest["durations"] = {name: round(value, 3) for name, value in durations.items()}
@@ -184,7 +188,8 @@ def _manifest(
     grid: ThumbnailGrid | None,
     folder: Path,
 ) -> dict[str, Any]:
-    audio = measure_playlist(folder / AUDIO_PLAYLIST)
+    # The sound is muxed into every rung; only a lesson without video has a rendition of it.
+    audio = None if rungs else measure_playlist(folder / AUDIO_PLAYLIST)
     by_name = {v.name: v for v in variants}
     return {
         "version": MANIFEST_VERSION,
@@ -219,10 +224,10 @@ def _manifest(
             else None
         ),
         "audio": {
-            "playlist": AUDIO_PLAYLIST,
-            "init": AUDIO_INIT_FILE,
-            "bandwidth": audio.peak_bps,
-            "average_bandwidth": audio.average_bps,
+            "playlist": AUDIO_PLAYLIST if audio else None,
+            "init": AUDIO_INIT_FILE if audio else None,
+            "bandwidth": audio.peak_bps if audio else None,
+            "average_bandwidth": audio.average_bps if audio else None,
             "generated_silence": not info.has_audio,
             "channels": audio_plan.channels,
             "bitrate": audio_plan.bitrate,

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from .constants import (
     AUDIO_CODECS,
-    AUDIO_GROUP,
     AUDIO_PLAYLIST,
     MASTER_PLAYLIST,
     SEGMENT_SECONDS,
@@ -115,22 +114,19 @@ def write_master_playlist(
     rungs: Sequence[Rung],
     *,
     audio_playlist: str = AUDIO_PLAYLIST,
-    audio_channels: int = 2,
 ) -> list[Variant]:
     """Write ``master.m3u8`` from measured segments, listing variants in ``rungs`` order.
 
-    BANDWIDTH is the measured peak of the video rendition plus that of the audio
-    rendition (the combination a player actually downloads); AVERAGE-BANDWIDTH
-    likewise. Apple requires both, plus FRAME-RATE, and BANDWIDTH within 10% of the
-    measured peak; ffmpeg's own master writes nominal rates instead. With no video
-    rungs, the audio rendition is the one variant. ``audio_channels`` is what the audio
-    rendition holds (1 for a mono lesson), declared as the audio group's CHANNELS.
+    BANDWIDTH is the measured peak of the rendition, its muxed sound included (what a
+    player actually downloads); AVERAGE-BANDWIDTH likewise. Apple requires both, plus
+    FRAME-RATE, and BANDWIDTH within 10% of the measured peak; ffmpeg's own master writes
+    nominal rates instead. With no video rungs, the audio rendition is the one variant.
     """
     out = Path(out_dir)
-    audio = measure_playlist(out / audio_playlist)
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
     variants: list[Variant] = []
     if not rungs:
+        audio = measure_playlist(out / audio_playlist)
         variant = Variant(
             name="audio",
             playlist=audio_playlist,
@@ -145,17 +141,13 @@ def write_master_playlist(
             variant.playlist,
         ]
     else:
-        lines.append(
-            f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO_GROUP}",NAME="Audio",DEFAULT=YES,'
-            f'AUTOSELECT=YES,CHANNELS="{audio_channels}",URI="{audio_playlist}"'
-        )
         for rung in rungs:
             video = measure_playlist(out / rung.playlist)
             variant = Variant(
                 name=rung.name,
                 playlist=rung.playlist,
-                bandwidth=video.peak_bps + audio.peak_bps,
-                average_bandwidth=video.average_bps + audio.average_bps,
+                bandwidth=video.peak_bps,
+                average_bandwidth=video.average_bps,
                 codecs=f"{_avc_codec(out / rung.init_file)},{AUDIO_CODECS}",
                 width=rung.width,
                 height=rung.height,
@@ -166,7 +158,7 @@ def write_master_playlist(
                 f"#EXT-X-STREAM-INF:BANDWIDTH={variant.bandwidth},"
                 f"AVERAGE-BANDWIDTH={variant.average_bandwidth},"
                 f'CODECS="{variant.codecs}",RESOLUTION={rung.width}x{rung.height},'
-                f'FRAME-RATE={rung.frame_rate:.3f},AUDIO="{AUDIO_GROUP}"',
+                f"FRAME-RATE={rung.frame_rate:.3f}",
                 variant.playlist,
             ]
     (out / MASTER_PLAYLIST).write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -402,15 +402,13 @@ def _processes_mentioning(text: str) -> list[int]:
 def test_landscape_lesson_layout_and_manifest(transcoded, landscape_src):
     run = transcoded(landscape_src)
     out = run.result.out_dir
-    segments = {f"{stem}_{n:03d}.m4s" for stem in ("v360", "v240", "audio") for n in range(3)}
+    segments = {f"{stem}_{n:03d}.m4s" for stem in ("v360", "v240") for n in range(3)}
     assert set(run.result.files) == segments | {
         "master.m3u8",
         "v360.m3u8",
         "v360_init.mp4",
         "v240.m3u8",
         "v240_init.mp4",
-        "audio.m3u8",
-        "audio_init.mp4",
         "audio.m4a",
         "video_360.mp4",
         "poster.jpg",
@@ -437,8 +435,6 @@ def test_segments_are_four_seconds_aligned_and_start_on_keyframes(
         assert all(abs(duration - 4.0) <= 0.5 for duration, _ in segments[:-1])
     boundaries = {name: [round(d, 3) for d, _ in segs] for name, segs in per_rung.items()}
     assert boundaries["v240"] == boundaries["v360"]
-    audio = _segments(out / "audio.m3u8")
-    assert all(abs(duration - 4.0) <= 0.5 for duration, _ in audio[:-1])
 
     packets = _ffprobe_json(
         _joined(out, "v360", tmp_path),
@@ -463,17 +459,17 @@ def test_segments_stay_four_seconds_on_variable_frame_rate(transcoded, vfr_src):
 def test_master_lists_360p_first_with_measured_bandwidths(transcoded, landscape_src):
     out = transcoded(landscape_src).result.out_dir
     master = (out / "master.m3u8").read_text()
-    assert '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud"' in master
+    # The sound is in every rung: one playlist, init file and segment to a first frame.
+    assert "#EXT-X-MEDIA" not in master
     variants = _master_variants(out / "master.m3u8")
     assert [uri for _, uri in variants] == ["v360.m3u8", "v240.m3u8"]
     first, _ = variants[0]
     assert first["RESOLUTION"] == "640x360"
     assert first["FRAME-RATE"] == "30.000"
     assert re.fullmatch(r"avc1\.64[0-9a-f]{4},mp4a\.40\.2", first["CODECS"])
-    audio_peak = _rfc_peak(_segments(out / "audio.m3u8"), 4)
     for attrs, uri in variants:
-        assert attrs["AUDIO"] == "aud"
-        peak = _rfc_peak(_segments(out / uri), 4) + audio_peak
+        assert "AUDIO" not in attrs
+        peak = _rfc_peak(_segments(out / uri), 4)
         bandwidth = int(attrs["BANDWIDTH"])
         assert peak <= bandwidth <= peak * 1.10
         assert 0 < int(attrs["AVERAGE-BANDWIDTH"]) <= bandwidth
@@ -484,14 +480,15 @@ def test_each_rendition_is_an_init_file_and_a_file_per_segment(transcoded, lands
     a whole file: every byte of the rendition's files is in exactly one listed part."""
     run = transcoded(landscape_src)
     out = run.result.out_dir
-    for name in ("v240", "v360", "audio"):
+    for name in ("v240", "v360"):
         text = (out / f"{name}.m3u8").read_text()
         assert "BYTERANGE" not in text
         assert f'#EXT-X-MAP:URI="{name}_init.mp4"' in text
         listed = {f"{name}_init.mp4", *re.findall(r"^(\S+\.m4s)$", text, re.M)}
         assert listed == {f for f in run.result.files if f.startswith(f"{name}_")}
-        joined = _joined(out, name, tmp_path)
-        _assert_close(mp.probe(joined).duration, run.result.probe.duration)
+        joined = mp.probe(_joined(out, name, tmp_path))
+        assert joined.has_video and joined.has_audio
+        _assert_close(joined.duration, run.result.probe.duration)
 
 
 def test_outputs_last_as_long_as_the_source(transcoded, landscape_src):
@@ -573,10 +570,10 @@ def test_source_without_sound_still_has_audio_in_every_variant(transcoded, no_au
     out = run.result.out_dir
     assert run.result.manifest["audio"]["generated_silence"] is True
     assert run.result.manifest["m4a"] is None and "audio.m4a" not in run.result.files
-    assert all(attrs["AUDIO"] == "aud" for attrs, _ in _master_variants(out / "master.m3u8"))
-    audio = mp.probe(_joined(out, "audio", tmp_path))
-    assert audio.has_audio
-    _assert_close(audio.duration, run.result.probe.duration)
+    for rung in run.result.rungs:
+        made = mp.probe(_joined(out, rung.stem, tmp_path))
+        assert made.has_audio
+        _assert_close(made.duration, run.result.probe.duration)
 
 
 def test_audio_only_source_is_an_audio_lesson(transcoded, audio_only_src):
@@ -630,12 +627,6 @@ def test_failing_preview_callback_aborts_cleanly(small_src, tmp_path):
 
 def _audio_stream(path: Path) -> dict:
     return _ffprobe_json(path, "-show_streams", "-select_streams", "a")["streams"][0]
-
-
-def _audio_group(master: Path) -> dict[str, str]:
-    line = next(x for x in master.read_text().splitlines() if x.startswith("#EXT-X-MEDIA:"))
-    attrs = dict(re.findall(r'([A-Z-]+)=("[^"]*"|[^,]*)', line.split(":", 1)[1]))
-    return {k: v.strip('"') for k, v in attrs.items()}
 
 
 def _rms_per_channel(path: Path) -> list[float]:
@@ -750,12 +741,11 @@ def test_speech_source_is_one_channel_speech_rate_audio_everywhere(
     assert run.result.audio.channels == 1
     manifest = run.result.manifest["audio"]
     assert (manifest["channels"], manifest["bitrate"]) == (1, "32k")
-    for name in (_joined(out, "audio", tmp_path), "audio.m4a", run.result.manifest["mp4"]):
+    for name in (_joined(out, "v240", tmp_path), "audio.m4a", run.result.manifest["mp4"]):
         stream = _audio_stream(out / name)
         assert (stream["codec_name"], stream["profile"], stream["channels"]) == ("aac", "LC", 1)
         assert int(stream["sample_rate"]) == 48000
         assert 28_000 <= int(stream["bit_rate"]) <= 36_000, (name, stream["bit_rate"])
-    assert _audio_group(out / "master.m3u8")["CHANNELS"] == "1"
     assert all(a["CODECS"].endswith(",mp4a.40.2") for a, _ in _master_variants(out / "master.m3u8"))
 
 
@@ -765,11 +755,11 @@ def test_really_stereo_source_keeps_two_channels_at_48k(transcoded, two_tone_src
     assert run.result.audio.channels == 2
     assert run.result.manifest["audio"]["channels"] == 2
     assert run.result.manifest["audio"]["side_db"] > run.result.manifest["audio"]["mid_db"] - 20
-    for name in (_joined(out, "audio", tmp_path), "audio.m4a", run.result.manifest["mp4"]):
+    video = run.result.rungs[0].stem
+    for name in (_joined(out, video, tmp_path), "audio.m4a", run.result.manifest["mp4"]):
         stream = _audio_stream(out / name)
         assert (stream["profile"], stream["channels"]) == ("LC", 2)
         assert 42_000 <= int(stream["bit_rate"]) <= 54_000, (name, stream["bit_rate"])
-    assert _audio_group(out / "master.m3u8")["CHANNELS"] == "2"
 
 
 def test_mono_lesson_is_as_loud_in_each_ear_as_the_stereo_one(dual_mono_src, tmp_path):
@@ -793,9 +783,8 @@ def test_mono_lesson_is_as_loud_in_each_ear_as_the_stereo_one(dual_mono_src, tmp
 
 def test_source_without_sound_gets_mono_silence(transcoded, no_audio_src, tmp_path):
     run = transcoded(no_audio_src)
-    joined = _joined(run.result.out_dir, "audio", tmp_path)
+    joined = _joined(run.result.out_dir, run.result.rungs[0].stem, tmp_path)
     assert _audio_stream(joined)["channels"] == 1
-    assert _audio_group(run.result.out_dir / "master.m3u8")["CHANNELS"] == "1"
 
 
 # ---------------------------------------------------------------- real-world corpus
@@ -858,7 +847,7 @@ def test_corpus_file_transcodes_or_is_refused_clearly(name, corpus_dir, tmp_path
         assert made.rotation == 0 and made.height > made.width
     if expected == "silent":
         assert result.manifest["audio"]["generated_silence"] is True
-        assert mp.probe(_joined(out, "audio", tmp_path)).has_audio
+        assert mp.probe(_joined(out, result.rungs[0].stem, tmp_path)).has_audio
 
 
 def test_corpus_folder_is_complete(corpus_dir):

@@ -51,7 +51,7 @@ def test_low_playlist_offers_only_the_smallest_rung(
     assert master.count("#EXT-X-STREAM-INF") == 2
     assert low.count("#EXT-X-STREAM-INF") == 1
     assert "v240.m3u8" in low and "v360.m3u8" not in low
-    assert "#EXT-X-MEDIA:TYPE=AUDIO" in low
+    assert 'CODECS="avc1.' in low and ',mp4a.40.2"' in low  # the sound is in the rung
 
 
 def test_bad_upload_fails_with_its_reason_and_leaves_no_outputs(
