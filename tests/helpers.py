@@ -194,6 +194,16 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+def empty_formset(prefix: str) -> dict[str, str]:
+    """The management form of an inline formset posted with no rows (Wagtail's admin forms)."""
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
 def log_in(context, live_server, user) -> None:
     """Sign a browser context in as ``user`` without typing: the login journey is tested once."""
     client = Client()

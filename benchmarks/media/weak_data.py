@@ -29,7 +29,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -44,7 +43,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.make_run import free_port  # noqa: E402
 from benchmarks.sqlite_django import setup_django  # noqa: E402
+from lms.announce import wait_for_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -216,28 +217,15 @@ def lesson_show(lesson, asset) -> None:
 # --------------------------------------------------------------------------- the server
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def serve(env: dict, port: int, log: Path) -> subprocess.Popen:
     command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     server = subprocess.Popen(  # noqa: S603 - fixed argument list
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"runserver exited; see {log}:\n{log.read_text()[-2000:]}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
-            return server
-        except urllib.error.HTTPError:
-            return server
-        except OSError:
-            time.sleep(0.3)
+    if wait_for_port("127.0.0.1", port, timeout=60, server_pid=server.pid):
+        return server
+    if server.poll() is not None:
+        raise SystemExit(f"runserver exited; see {log}:\n{log.read_text()[-2000:]}")
     server.terminate()
     raise SystemExit(f"runserver did not answer within 60 s; see {log}")
 

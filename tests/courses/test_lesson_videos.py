@@ -15,7 +15,7 @@ from courses.models import LessonPage
 from media_pipeline import services
 from media_pipeline.models import VideoAsset
 from tests.factories import InstructorFactory
-from tests.helpers import lessons_of, make_course, make_school
+from tests.helpers import empty_formset, lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +83,7 @@ def _lesson_form(lesson: LessonPage, user, video: VideoAsset) -> LessonPageForm:
             "video_captions_language": "zh-hans",
             "video_chapters-count": "0",
             "body-count": "0",
-            "quizzes-TOTAL_FORMS": "0",
-            "quizzes-INITIAL_FORMS": "0",
-            "quizzes-MIN_NUM_FORMS": "0",
-            "quizzes-MAX_NUM_FORMS": "1000",
+            **empty_formset("quizzes"),
         },
     )
 

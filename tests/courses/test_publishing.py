@@ -11,7 +11,7 @@ import pytest
 from courses import services
 from courses.models import CoursePage, LessonQuiz, ScheduledLesson
 from tests.factories import InstructorFactory, LessonQuizFactory
-from tests.helpers import lessons_of, make_course, make_school
+from tests.helpers import empty_formset, lessons_of, make_course, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,7 @@ def course_form(**overrides):
         "first_cycle_starts": "",
         "cycle_gap_days": "0",
         "max_playback_rate": "1.00",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
+        **empty_formset("comments"),
     }
     data.update(overrides)
     return data

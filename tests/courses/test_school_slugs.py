@@ -24,7 +24,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from tests.helpers import make_school
+from tests.helpers import empty_formset, make_school
 
 pytestmark = pytest.mark.django_db
 
@@ -207,10 +207,7 @@ def school_form(page, **overrides):
         "organisation": page.organisation_id,
         "seo_title": "",
         "search_description": "",
-        "comments-TOTAL_FORMS": "0",
-        "comments-INITIAL_FORMS": "0",
-        "comments-MIN_NUM_FORMS": "0",
-        "comments-MAX_NUM_FORMS": "1000",
+        **empty_formset("comments"),
     }
     data.update(overrides)
     return data
