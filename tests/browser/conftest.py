@@ -3,6 +3,9 @@
 import os
 import shutil
 import subprocess
+import threading
+import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,87 @@ AXE_SCRIPT = NPM_PREFIX / "node_modules" / "axe-core" / "axe.min.js"
 HLSJS_PACKAGE = "hls.js@1"
 HLSJS_DIST = NPM_PREFIX / "node_modules" / "hls.js" / "dist"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+class ServerGate:
+    """Wraps the live server's application so that a test can end cleanly.
+
+    A page that closes sends its tracker's last report as a beacon, which Playwright neither
+    sees nor can hold back. Left alone it may reach the server while the database is being
+    emptied for the next test, and break that test. Once a test ends, the gate answers every
+    new request with 503 without touching the database and waits until the requests already
+    inside have been answered and closed. The next test opens it again."""
+
+    def __init__(self, app):
+        self.app = app
+        self.open = True
+        self.inside = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            if not self.open:
+                start_response("503 Service Unavailable", [("Content-Length", "0")])
+                return [b""]
+            self.inside += 1
+        try:
+            body = self.app(environ, start_response)
+        except BaseException:
+            self.left()
+            raise
+        return self.tell_when_closed(body)
+
+    def tell_when_closed(self, body):
+        """The server closes a body once it has sent it; only then has Django sent
+        request_finished and let go of its database connection. The body itself is kept, so
+        the server still streams a file as it did."""
+        closing = getattr(body, "close", None)
+
+        def close():
+            try:
+                if closing is not None:
+                    closing()
+            finally:
+                self.left()
+
+        body.close = close
+        return body
+
+    def left(self):
+        with self.changed:
+            self.inside -= 1
+            self.changed.notify_all()
+
+    def close(self, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            self.open = False
+            while self.inside and time.monotonic() < deadline:
+                self.changed.wait(deadline - time.monotonic())
+            if self.inside:
+                warnings.warn(f"{self.inside} live-server requests still open", stacklevel=2)
+                self.inside = 0
+
+
+@pytest.fixture(autouse=True)
+def _gated_live_server(request):
+    """Opens the live server's gate for a test that uses it and closes it after the test's
+    pages have gone, before its database is emptied."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    gate = httpd.get_app()
+    if not isinstance(gate, ServerGate):
+        gate = ServerGate(gate)
+        httpd.set_app(gate)
+    with gate.changed:
+        gate.open = True
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    gate.close()
 
 
 def chromium_path() -> str | None:
