@@ -52,9 +52,10 @@ var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed-run
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
 	@# The worker makes and transcodes the demo's videos after the server is up, at a lower
-	@# priority than the pages. The logins are printed once the server answers.
+	@# priority than the pages. The logins are printed once the server answers. `prepare` has
+	@# just run the system checks and applied every migration, so the server skips both.
 	@$(NICE) $(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & server=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload --skip-checks & server=$$!; \
 	  trap 'kill $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m lms.announce $(HOST) $(PORT) var/demo-logins.txt $$server; \
 	  wait $$server
