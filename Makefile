@@ -32,16 +32,16 @@ setup: install ## Migrate the database and load the demo, each only when needed 
 	@mkdir -p var
 	@# hls.js, for browsers without native HLS, from the npm registry when npm is here; it is
 	@# never copied into the repository. Without it those browsers play the 360p MP4. It is
-	@# fetched while the database is prepared: one waits on the network, the other on the CPU.
-	@if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
-	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 >var/npm.log 2>&1 & npm=$$!; \
-	else npm=""; fi; \
+	@# fetched and the static files collected while the database is prepared: the one waits on
+	@# the network and the second core, the other on the first.
+	@( if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
+	    npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 >var/npm.log 2>&1 || \
+	      echo "hls.js not installed (see var/npm.log): the MP4 fallback serves browsers without HLS"; \
+	  fi; \
+	  $(MAKE) --no-print-directory var/static/staticfiles.json ) & static=$$!; \
 	$(PY) manage.py prepare; prepared=$$?; \
-	if [ -n "$$npm" ] && ! wait $$npm; then \
-	  echo "hls.js not installed (see var/npm.log): the MP4 fallback serves browsers without HLS"; \
-	fi; \
+	wait $$static || prepared=1; \
 	exit $$prepared
-	@$(MAKE) --no-print-directory var/static/staticfiles.json
 
 # Static files, collected with hashed names and compressed copies (lms/staticfiles.py), again
 # only when one of them changed.

@@ -67,7 +67,7 @@ def videos_waiting(db: Path) -> int | None:
 MILESTONES = [
     ("venv", "-m lms.install"),
     ("install and prepare", "Ready in"),
-    ("collectstatic", "Starting development server"),
+    ("static files (if still collecting) and server start", "Starting development server"),
     ("server up", "Night School is ready"),
 ]
 
