@@ -32,16 +32,16 @@ setup: install ## Migrate the database and load the demo, each only when needed 
 	@mkdir -p var
 	@# hls.js, for browsers without native HLS, from the npm registry when npm is here; it is
 	@# never copied into the repository. Without it those browsers play the 360p MP4. It is
-	@# fetched while the database is prepared: one waits on the network, the other on the CPU.
-	@if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
-	  npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 >var/npm.log 2>&1 & npm=$$!; \
-	else npm=""; fi; \
+	@# fetched and the static files collected while the database is prepared: the one waits on
+	@# the network and the second core, the other on the first.
+	@( if [ ! -f var/npm/node_modules/hls.js/dist/hls.min.js ] && command -v npm >/dev/null; then \
+	    npm install --silent --no-audit --no-fund --prefix var/npm hls.js@1 >var/npm.log 2>&1 || \
+	      echo "hls.js not installed (see var/npm.log): the MP4 fallback serves browsers without HLS"; \
+	  fi; \
+	  $(MAKE) --no-print-directory var/static/staticfiles.json ) & static=$$!; \
 	$(PY) manage.py prepare; prepared=$$?; \
-	if [ -n "$$npm" ] && ! wait $$npm; then \
-	  echo "hls.js not installed (see var/npm.log): the MP4 fallback serves browsers without HLS"; \
-	fi; \
+	wait $$static || prepared=1; \
 	exit $$prepared
-	@$(MAKE) --no-print-directory var/static/staticfiles.json
 
 # Static files, collected with hashed names and compressed copies (lms/staticfiles.py), again
 # only when one of them changed.
@@ -52,9 +52,10 @@ var/static/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.installed-run
 
 run: setup ## Set up, then serve on http://127.0.0.1:8000 with the background worker
 	@# The worker makes and transcodes the demo's videos after the server is up, at a lower
-	@# priority than the pages. The logins are printed once the server answers.
+	@# priority than the pages. The logins are printed once the server answers. `prepare` has
+	@# just run the system checks and applied every migration, so the server skips both.
 	@$(NICE) $(PY) manage.py db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
-	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload & server=$$!; \
+	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload --skip-checks & server=$$!; \
 	  trap 'kill $$worker $$server 2>/dev/null; wait $$worker $$server 2>/dev/null' EXIT INT TERM; \
 	  $(PY) -m lms.announce $(HOST) $(PORT) var/demo-logins.txt $$server; \
 	  wait $$server

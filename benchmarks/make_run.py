@@ -10,7 +10,8 @@ is `make run` again in the same clone. Each run is stopped once `/` answers 200 
 `--videos`, once the worker has made every demo video). Goals: 60 s fresh, 10 s second, on
 a quiet 2-core machine; the ratios to them are printed, with the CPU seconds every process
 of the run used and the load average, since on a busy machine the wall time mostly says
-how busy it was.
+how busy it was. Each run's seconds are split into its steps, from the lines it printed
+(the log, kept in the clone, stamps every line with the seconds since the start).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -60,20 +62,59 @@ def videos_waiting(db: Path) -> int | None:
     return None if not row[0] else row[1]
 
 
+# Where a run's seconds go: the first line of the run's output that marks each step's end
+# (make echoes the commands it runs; `prepare` and the server print their own lines).
+MILESTONES = [
+    ("venv", "-m lms.install"),
+    ("install and prepare", "Ready in"),
+    ("static files (if still collecting) and server start", "Starting development server"),
+    ("server up", "Night School is ready"),
+]
+
+
+def log_lines(stream, log, started: float, seen: dict) -> None:
+    """Copy the run's output to its log, each line stamped with the seconds since the start,
+    and note when each line first appeared."""
+    for raw in stream:
+        line = raw.decode(errors="replace").rstrip("\n")
+        at = time.monotonic() - started
+        log.write(f"[{at:6.1f}] {line}\n")
+        log.flush()
+        seen.setdefault(line, at)
+
+
+def breakdown(seen: dict, first_200: float) -> list[tuple[str, float]]:
+    """Each step's seconds, from the milestones that appeared (a skipped step, as
+    collectstatic on a second run, is counted in the next one)."""
+    steps, last = [], 0.0
+    for name, marker in MILESTONES:
+        at = next((when for line, when in seen.items() if marker in line), None)
+        if at is not None and at >= last:
+            steps.append((name, at - last))
+            last = at
+    steps.append(("first 200", first_200 - last))
+    return steps
+
+
 def one_run(clone: Path, env: dict, *, port: int, videos: bool, timeout: float) -> dict:
     log_path = clone / f"make-run-{port}.log"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
+    seen: dict[str, float] = {}
     with open(log_path, "w") as log:
         make = subprocess.Popen(
             ["make", "run", f"PORT={port}"],
             cwd=clone,
             env=env,
-            stdout=log,
+            stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+        reader = threading.Thread(
+            target=log_lines, args=(make.stdout, log, started, seen), daemon=True
+        )
+        reader.start()
         result: dict = {"log": log_path}
         try:
             url = f"http://127.0.0.1:{port}/"
@@ -95,10 +136,12 @@ def one_run(clone: Path, env: dict, *, port: int, videos: bool, timeout: float) 
                     time.sleep(1)
         finally:
             stop(make)
+            reader.join(timeout=10)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    ready = [line for line in log_path.read_text().splitlines() if line.startswith("Ready in")]
+    ready = [line for line in seen if line.startswith("Ready in")]
     result["prepare"] = ready[-1] if ready else ""
+    result["steps"] = breakdown(seen, result["first_200"])
     return result
 
 
@@ -157,6 +200,7 @@ def main() -> int:
             if "videos_ready" in run:
                 line += f"; every demo video ready after {run['videos_ready']:.1f} s"
             print(line)
+            print(f"{'':>11} " + ", ".join(f"{name} {secs:.1f} s" for name, secs in run["steps"]))
             if run["prepare"]:
                 print(f"{'':>11} {run['prepare']}")
     finally:
